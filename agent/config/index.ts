@@ -1,0 +1,15 @@
+export { parseConfig, loadConfig, DEFAULT_CONFIG_URL } from './load-config.ts';
+export type { EnvLookup, LoadOptions } from './load-config.ts';
+export { ConfigError, formatProblem } from './config-error.ts';
+export type { ConfigProblem } from './config-error.ts';
+export type {
+  AgentConfig,
+  ServiceConfig,
+  EventsConfig,
+  NetworkConfig,
+  PacketDropMode,
+} from './agent-config.ts';
+export type { SourceConfig } from './source-config.ts';
+export type { ExportersConfig, MetricsConfig } from './export-config.ts';
+export type { FiltersConfig, PathsConfig } from './filters-config.ts';
+export type { AuditPolicyConfig } from './audit-config.ts';

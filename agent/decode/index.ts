@@ -1,0 +1,1 @@
+export type { RawRecord, RecordOrigin } from './raw-record.ts';

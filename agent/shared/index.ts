@@ -1,0 +1,3 @@
+export { ok, err } from './result.ts';
+export type { Ok, Err, Result } from './result.ts';
+export { AGENT_VERSION } from './version.ts';

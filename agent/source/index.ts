@@ -1,0 +1,1 @@
+export type { SourceItem, SourceBatch, StartPosition, RecordSource } from './record-source.ts';

@@ -1,0 +1,52 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../../agent/cli/main.ts';
+import type { CliIo } from '../../../agent/cli/command.ts';
+
+export function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env,
+    cwd: process.cwd(),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('wfp-agent main', () => {
+  it('prints help listing every command and exits 0 with --help', async () => {
+    const io = captureIo();
+    assert.equal(await main(['--help'], io), 0);
+    for (const name of ['explain', 'replay', 'run', 'audit', 'filters', 'config']) {
+      assert.match(io.out(), new RegExp(`^  ${name} `, 'm'));
+    }
+  });
+
+  it('exits 2 with one line for an unknown command', async () => {
+    const io = captureIo();
+    assert.equal(await main(['explian'], io), 2);
+    assert.equal(io.err().trim().split('\n').length, 1);
+    assert.match(io.err(), /unknown command 'explian'/);
+  });
+
+  it('prints the package version', async () => {
+    const io = captureIo();
+    assert.equal(await main(['--version'], io), 0);
+    assert.match(io.out(), /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('config validate reports problems with exit code 1', async () => {
+    const io = captureIo();
+    assert.equal(await main(['config', 'validate', '/nonexistent.yaml'], io), 1);
+    assert.match(io.err(), /\/nonexistent\.yaml: cannot read the file/);
+  });
+
+  it('config print prints the effective YAML', async () => {
+    const io = captureIo();
+    assert.equal(await main(['config', 'print'], io), 0);
+    assert.match(io.out(), /packet_drops: log/);
+  });
+});
