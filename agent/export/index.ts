@@ -1,0 +1,1 @@
+export type { FlushResult, TelemetrySink } from './telemetry-sink.ts';

@@ -1,0 +1,21 @@
+// Where processed events go. The live pump and `replay` only see this interface; the OTel-backed
+// implementation (logs + metrics providers and their exporters) lives beside it.
+import type { WfpEvent } from '../interpret/index.ts';
+import type { EventEnrichment } from '../enrich/index.ts';
+import type { TelemetryRecord } from '../telemetry/index.ts';
+
+export type FlushResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly retryable: boolean; readonly retryInMs?: number; readonly error: string };
+
+export interface TelemetrySink {
+  /**
+   * Take one processed event: its log record (null when the event is only counted, e.g. packet drops in
+   * `count` mode) and the event itself for the metric counters. Synchronous and never throws.
+   */
+  emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void;
+  /** Export everything emitted so far; resolves once the backends acknowledged it, or with why not. */
+  flush(): Promise<FlushResult>;
+  /** Flush and release everything; idempotent. */
+  shutdown(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
