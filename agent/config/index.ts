@@ -11,5 +11,15 @@ export type {
 } from './agent-config.ts';
 export type { SourceConfig } from './source-config.ts';
 export type { ExportersConfig, MetricsConfig } from './export-config.ts';
+export type {
+  OtlpProtocol,
+  OtlpCompression,
+  OtlpTlsConfig,
+  OtlpExporterConfig,
+  ConsoleExporterConfig,
+  PrometheusExporterConfig,
+  BatchConfig,
+  MetricTemporality,
+} from './export-config.ts';
 export type { FiltersConfig, PathsConfig } from './filters-config.ts';
 export type { AuditPolicyConfig } from './audit-config.ts';

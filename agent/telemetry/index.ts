@@ -1,1 +1,10 @@
 export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
+
+// Metrics and OTel resource (telemetry/export work).
+export { METRIC_DEFINITIONS, metricForEventId } from './metric-instruments.ts';
+export type { MetricDefinition } from './metric-instruments.ts';
+export { createMetricAttributeMapper, OVERFLOW_ATTRIBUTES, ATTR as METRIC_ATTRIBUTES } from './metric-attributes.ts';
+export type { MetricAttributeMapper } from './metric-attributes.ts';
+export { createMetricRecorder } from './metric-recorder.ts';
+export type { MetricRecorder, MetricRecorderOptions } from './metric-recorder.ts';
+export { createAgentResource, SERVICE_NAME } from './otel-resource.ts';

@@ -1,0 +1,113 @@
+// Decorators that see every export result. The SDK's forceFlush resolves even when the backend refused the
+// data, so the sink learns what was really delivered here: records exported / failed and the last error.
+import type { ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { PushMetricExporter, ResourceMetrics, InstrumentType } from '@opentelemetry/sdk-metrics';
+
+const SUCCESS = 0; // ExportResultCode.SUCCESS; a const enum in the SDK's types
+
+export interface ExportTally {
+  /** Log records the backend accepted. */
+  exported: number;
+  /** Log records (or metric exports) that failed. */
+  failed: number;
+  /** Metric exports: how many succeeded / failed in total, and whether the latest one succeeded. */
+  exports: number;
+  lastOk: boolean;
+  lastError: unknown;
+}
+
+export function createTally(): ExportTally {
+  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null };
+}
+
+export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally): LogRecordExporter {
+  return {
+    export(logs: ReadableLogRecord[], done: (result: ExportResult) => void) {
+      inner.export(logs, (result) => {
+        tally.exports += 1;
+        if (result.code === SUCCESS) {
+          tally.exported += logs.length;
+          tally.lastOk = true;
+        } else {
+          tally.failed += logs.length;
+          tally.lastOk = false;
+          tally.lastError = result.error ?? new Error('export failed');
+        }
+        done(result);
+      });
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+}
+
+export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTally): PushMetricExporter {
+  const observed: PushMetricExporter = {
+    export(metrics: ResourceMetrics, done: (result: ExportResult) => void) {
+      inner.export(metrics, (result) => {
+        tally.exports += 1;
+        if (result.code === SUCCESS) {
+          tally.exported += 1;
+          tally.lastOk = true;
+        } else {
+          tally.failed += 1;
+          tally.lastOk = false;
+          tally.lastError = result.error ?? new Error('export failed');
+        }
+        done(result);
+      });
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
+  // The reader asks the exporter which temporality / aggregation it wants: pass the question through.
+  if (inner.selectAggregationTemporality !== undefined) {
+    const select = inner.selectAggregationTemporality.bind(inner);
+    observed.selectAggregationTemporality = (t: InstrumentType) => select(t);
+  }
+  if (inner.selectAggregation !== undefined) {
+    const select = inner.selectAggregation.bind(inner);
+    observed.selectAggregation = (t: InstrumentType) => select(t);
+  }
+  return observed;
+}
+
+export interface ClassifiedError {
+  readonly retryable: boolean;
+  readonly message: string;
+}
+
+// Network failures that go away by themselves; TLS and 4xx failures need an admin.
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH',
+]);
+
+/** Turn an SDK export error into one line and whether trying again later can help. */
+export function classifyExportError(error: unknown): ClassifiedError {
+  if (error === null || typeof error !== 'object') return { retryable: true, message: String(error) };
+  const e = error as { message?: unknown; code?: unknown; data?: unknown; name?: unknown };
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(e.name ?? 'export failed');
+  if (typeof e.code === 'number') {
+    // OTLPExporterError from a non-retryable HTTP answer: the status code and the backend's own words.
+    const body = typeof e.data === 'string' && e.data !== '' ? `: ${oneLine(e.data)}` : '';
+    const retryable = e.code >= 500 || e.code === 408 || e.code === 429;
+    return { retryable, message: `HTTP ${e.code} ${message}${body}` };
+  }
+  if (typeof e.code === 'string') {
+    return { retryable: RETRYABLE_CODES.has(e.code), message: `${e.code}: ${oneLine(message)}` };
+  }
+  if (/retryable status/i.test(message)) {
+    return {
+      retryable: true,
+      message: 'backend answered 429/502/503/504 on every retry until the export timeout (Retry-After honoured)',
+    };
+  }
+  if (/timed? ?out/i.test(message)) return { retryable: true, message: `timeout: ${oneLine(message)}` };
+  return { retryable: true, message: oneLine(message) };
+}
+
+function oneLine(s: string): string {
+  const line = s.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}

@@ -1,0 +1,232 @@
+// The TelemetrySink backed by the OpenTelemetry SDK:
+//
+//   emit ──► Logger ──► BatchLogRecordProcessor ──► observed OTLP log exporter (protobuf | JSON) ──► backend
+//        │                                      └─► console exporter (optional)
+//        └─► MetricRecorder ──► MeterProvider ──► PeriodicExportingMetricReader ──► observed OTLP metric exporter
+//                                           ├─► console reader (optional)
+//                                           └─► Prometheus pull endpoint (optional)
+//
+// flush() forces both providers and then reads what the observed exporters saw, so it can answer `ok:false`
+// when a backend refused or failed, or when the batch queue dropped records: the live pump acks only what
+// really left the machine.
+import type { Logger, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { Resource } from '@opentelemetry/resources';
+import type { AgentConfig } from '../config/index.ts';
+import type { WfpEvent } from '../interpret/index.ts';
+import type { EventEnrichment } from '../enrich/index.ts';
+import type { TelemetryRecord } from '../telemetry/index.ts';
+import { createAgentResource, createMetricRecorder } from '../telemetry/index.ts';
+import type { MetricRecorder } from '../telemetry/index.ts';
+import { AGENT_VERSION } from '../shared/index.ts';
+import type { FlushResult, TelemetrySink } from './telemetry-sink.ts';
+import { resolveMetricSettings, resolveOtlpSettings } from './otlp-settings.ts';
+import type { EnvLookup } from './otlp-settings.ts';
+import { createOtlpLogExporter, createOtlpMetricExporter } from './otlp-exporters.ts';
+import type { ReadFile } from './otlp-exporters.ts';
+import { classifyExportError, createTally, observeLogExporter, observeMetricExporter } from './observed-exporters.ts';
+import type { ExportTally } from './observed-exporters.ts';
+import { createConsoleLogExporter, createConsoleMetricExporter } from './console-exporters.ts';
+import type { Write } from './console-exporters.ts';
+import { startPrometheusEndpoint } from './prometheus-endpoint.ts';
+import type { PrometheusEndpoint } from './prometheus-endpoint.ts';
+import { createDropCountingMeterProvider } from './drop-counting-meter-provider.ts';
+import { toLogRecord } from './log-record.ts';
+
+export interface OtelSinkOptions {
+  readonly config: Pick<AgentConfig, 'service' | 'exporters' | 'metrics'>;
+  readonly env: EnvLookup;
+  /** Where the console exporters write (default: process.stdout). */
+  readonly write?: Write;
+  /** Tests pass a fixed resource; default: detected (host, OS) plus the service attributes. */
+  readonly resource?: Resource;
+  readonly readFile?: ReadFile;
+}
+
+/** What happened to the log records emitted so far (OTLP destination when configured, else console). */
+export interface SinkStats {
+  /** emit() calls. */
+  readonly events: number;
+  /** Log records handed to the SDK (events with a record). */
+  readonly logRecords: number;
+  /** Log records every log destination accepted. */
+  readonly exported: number;
+  /** Log records a backend refused or that failed to send. */
+  readonly failed: number;
+  /** Log records the SDK dropped because its queue was full. */
+  readonly dropped: number;
+  /** Metric exports that failed. */
+  readonly metricExportsFailed: number;
+  /** The last export error, one line; null when none. */
+  readonly lastError: string | null;
+}
+
+export interface OtelTelemetrySink extends TelemetrySink {
+  stats(): SinkStats;
+  /** URL of the Prometheus pull endpoint, or null when it is off. */
+  readonly prometheusUrl: string | null;
+  /** One line per configured destination, for start-up messages. */
+  readonly destinations: readonly string[];
+}
+
+export type SinkOutcome = { readonly ok: true; readonly value: OtelTelemetrySink } | { readonly ok: false; readonly problems: readonly string[] };
+
+const SCOPE = 'wfp-block-agent';
+
+export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise<SinkOutcome> {
+  const { exporters, metrics } = options.config;
+  const write = options.write ?? ((t: string) => void process.stdout.write(t));
+  const problems: string[] = [];
+  const destinations: string[] = [];
+
+  const otlp = exporters.otlp;
+  const logsSettings = otlp.enabled && otlp.logs ? resolveOtlpSettings(otlp, 'logs', options.env) : null;
+  const metricsOverOtlp = otlp.enabled && otlp.metrics && metrics.enabled;
+  const metricSettings = metricsOverOtlp ? resolveOtlpSettings(otlp, 'metrics', options.env) : null;
+  const metricOptions = resolveMetricSettings(metrics, options.env);
+  for (const o of [logsSettings, metricSettings, metricOptions]) if (o !== null && !o.ok) problems.push(...o.problems);
+  if (problems.length > 0 || !metricOptions.ok) return { ok: false, problems };
+
+  // Metric readers first: the MeterProvider takes them at construction.
+  const readers: IMetricReader[] = [];
+  const metricTally = createTally();
+  let metricTallyUsed = false;
+  if (metricSettings?.ok === true) {
+    const built = createOtlpMetricExporter(metricSettings.value, metricOptions.value.temporality, options.readFile);
+    if (!built.ok) return { ok: false, problems: [`exporters.otlp (metrics): ${built.problem}`] };
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: observeMetricExporter(built.value, metricTally),
+        exportIntervalMillis: metricOptions.value.exportIntervalMillis,
+        exportTimeoutMillis: Math.min(metricSettings.value.timeoutMillis * 2, metricOptions.value.exportIntervalMillis),
+      }),
+    );
+    metricTallyUsed = true;
+    destinations.push(`metrics → OTLP ${metricSettings.value.protocol} ${metricSettings.value.url} (${metricOptions.value.temporality})`);
+  }
+  if (exporters.console.enabled && metrics.enabled) {
+    readers.push(new PeriodicExportingMetricReader({ exporter: createConsoleMetricExporter(write), exportIntervalMillis: 2 ** 31 - 1 }));
+    destinations.push('metrics → console');
+  }
+  let prometheus: PrometheusEndpoint | null = null;
+  if (exporters.prometheus.enabled && metrics.enabled) {
+    const started = await startPrometheusEndpoint(exporters.prometheus.host, exporters.prometheus.port);
+    if (!started.ok) return { ok: false, problems: [`exporters.prometheus: ${started.problem}`] };
+    prometheus = started.value;
+    readers.push(prometheus.reader);
+    destinations.push(`metrics → Prometheus pull ${prometheus.url}`);
+  }
+
+  const resource = options.resource ?? (await createAgentResource(options.config.service));
+  const meterProvider = new MeterProvider({
+    resource,
+    readers,
+    views: [{ instrumentName: 'wfp.*', aggregationCardinalityLimit: metrics.cardinality_limit }],
+  });
+
+  let dropped = 0;
+  const selfObs: ApiMeterProvider = createDropCountingMeterProvider(meterProvider, (n) => (dropped += n));
+  const logTallies: ExportTally[] = [];
+  const processors: LogRecordProcessor[] = [];
+  const batch = exporters.batch;
+  const batchOptions = {
+    maxQueueSize: batch.max_queue_size,
+    maxExportBatchSize: Math.min(batch.max_export_batch_size, batch.max_queue_size),
+    scheduledDelayMillis: batch.scheduled_delay_ms,
+    exportTimeoutMillis: batch.export_timeout_ms,
+    selfObsMeterProvider: selfObs,
+  };
+  if (logsSettings?.ok === true) {
+    const built = createOtlpLogExporter(logsSettings.value, options.readFile);
+    if (!built.ok) {
+      await prometheus?.close();
+      return { ok: false, problems: [`exporters.otlp (logs): ${built.problem}`] };
+    }
+    const tally = createTally();
+    logTallies.push(tally);
+    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(built.value, tally), ...batchOptions }));
+    destinations.push(`logs → OTLP ${logsSettings.value.protocol} ${logsSettings.value.url}`);
+  }
+  if (exporters.console.enabled) {
+    const tally = createTally();
+    logTallies.push(tally);
+    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(createConsoleLogExporter(write), tally), ...batchOptions }));
+    destinations.push('logs → console');
+  }
+  const loggerProvider = processors.length > 0 ? new LoggerProvider({ resource, processors }) : null;
+  const logger: Logger | null = loggerProvider?.getLogger(SCOPE, AGENT_VERSION) ?? null;
+  const recorder: MetricRecorder | null = metrics.enabled
+    ? createMetricRecorder(meterProvider.getMeter(SCOPE, AGENT_VERSION), { appCardinalityLimit: metrics.app_cardinality_limit })
+    : null;
+
+  let events = 0;
+  let logRecords = 0;
+  // What the previous flush already reported, so each flush answers for what happened since.
+  let reported = { failed: 0, dropped: 0, metricFailed: 0 };
+  let shutdownPromise: Promise<void> | null = null;
+
+  const stats = (): SinkStats => {
+    const exported = logTallies.length === 0 ? 0 : Math.min(...logTallies.map((t) => t.exported));
+    const failed = logTallies.length === 0 ? 0 : Math.max(...logTallies.map((t) => t.failed));
+    const errors = [...logTallies, metricTally].filter((t) => t.lastError !== null);
+    const last = errors.length > 0 ? classifyExportError(errors[errors.length - 1]?.lastError).message : null;
+    return { events, logRecords, exported, failed, dropped, metricExportsFailed: metricTally.failed, lastError: last };
+  };
+
+  const flush = async (): Promise<FlushResult> => {
+    const problems: unknown[] = [];
+    if (loggerProvider !== null) await loggerProvider.forceFlush().catch((e: unknown) => problems.push(e));
+    if (readers.length > 0) await meterProvider.forceFlush().catch((e: unknown) => problems.push(e));
+    const now = stats();
+    const newFailed = now.failed - reported.failed;
+    const newDropped = now.dropped - reported.dropped;
+    const newMetricFailed = metricTally.failed - reported.metricFailed;
+    reported = { failed: now.failed, dropped: now.dropped, metricFailed: metricTally.failed };
+    // Cumulative metrics: a failed push is repaired by the next good one. Delta: every failed push lost counts.
+    const metricsBad = metricTallyUsed && (metricOptions.value.temporality === 'delta' ? newMetricFailed > 0 : !metricTally.lastOk);
+    if (newFailed === 0 && newDropped === 0 && !metricsBad && problems.length === 0) return { ok: true };
+
+    const failing = [...logTallies, metricTally].filter((t) => !t.lastOk);
+    const classified = failing.map((t) => classifyExportError(t.lastError));
+    const parts: string[] = [];
+    if (newFailed > 0) parts.push(`${newFailed} log records not accepted`);
+    if (newDropped > 0) parts.push(`${newDropped} log records dropped (batch queue full, max_queue_size ${batch.max_queue_size})`);
+    if (metricsBad) parts.push('metrics export failed');
+    for (const c of classified) parts.push(c.message);
+    for (const p of problems) parts.push(classifyExportError(p).message);
+    return {
+      ok: false,
+      retryable: classified.every((c) => c.retryable),
+      error: parts.join('; '),
+    };
+  };
+
+  return {
+    ok: true,
+    value: {
+      prometheusUrl: prometheus?.url ?? null,
+      destinations,
+      stats,
+      emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void {
+        events += 1;
+        if (record !== null && logger !== null) {
+          logRecords += 1;
+          logger.emit(toLogRecord(record));
+        }
+        recorder?.record(event, enrichment);
+      },
+      flush,
+      shutdown(): Promise<void> {
+        shutdownPromise ??= (async () => {
+          await loggerProvider?.shutdown().catch(() => undefined);
+          await meterProvider.shutdown().catch(() => undefined);
+          await prometheus?.close();
+        })();
+        return shutdownPromise;
+      },
+    },
+  };
+}
