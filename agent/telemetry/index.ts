@@ -1,4 +1,6 @@
 export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
+export { toTelemetryRecord } from './to-telemetry-record.ts';
+export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME } from './event-names.ts';
 
 // Metrics and OTel resource (telemetry/export work).
 export { METRIC_DEFINITIONS, metricForEventId } from './metric-instruments.ts';
