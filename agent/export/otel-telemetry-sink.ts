@@ -200,7 +200,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     return {
       ok: false,
       retryable: classified.every((c) => c.retryable),
-      error: parts.join('; '),
+      error: [...new Set(parts)].join('; '),
     };
   };
 

@@ -21,8 +21,8 @@ export const ATTR = {
   blockKind: 'wfp.block.kind',
   rule: 'security_rule.name',
   profiles: 'wfp.firewall.profiles',
-  changeType: 'wfp.filter.change_type',
-  subcategory: 'wfp.audit_policy.subcategory',
+  changeType: 'wfp.filter.change',
+  subcategory: 'windows.audit.subcategory.guid',
 } as const;
 
 export interface MetricAttributeMapper {
@@ -36,7 +36,7 @@ const TRANSPORTS: ReadonlySet<string> = new Set(['tcp', 'udp']);
 export function createMetricAttributeMapper(appLimit: number): MetricAttributeMapper {
   const seen = new Map<string, { apps: Set<string>; rules: Set<string> }>();
   const admit = (set: Set<string>, name: string): boolean => {
-    if (set.has(name)) return true;
+    if (name === '' || set.has(name)) return true;
     if (set.size >= appLimit) return false;
     set.add(name);
     return true;
@@ -64,7 +64,9 @@ export function createMetricAttributeMapper(appLimit: number): MetricAttributeMa
         case 'firewall-app-block': {
           const app = body.application.executableName;
           if (!admit(limitsFor(metricName).apps, app)) return OVERFLOW_ATTRIBUTES;
-          return { [ATTR.executable]: app, [ATTR.profiles]: body.profiles };
+          const attrs: Attributes = { [ATTR.profiles]: body.profiles };
+          if (app !== '') attrs[ATTR.executable] = app;
+          return attrs;
         }
         case 'filter':
           return {
@@ -72,7 +74,7 @@ export function createMetricAttributeMapper(appLimit: number): MetricAttributeMa
             [ATTR.layer]: body.layerName,
           };
         case 'audit-policy-change':
-          return { [ATTR.subcategory]: body.subcategory.name ?? body.subcategory.raw };
+          return { [ATTR.subcategory]: body.subcategoryGuid };
         case 'log-cleared':
         case 'unknown':
           return {};
@@ -87,8 +89,9 @@ function networkAttributes(body: NetworkEvent, enrichment: EventEnrichment, app:
     [ATTR.direction]: body.direction,
     [ATTR.layer]: body.layer.name ?? body.layer.raw,
     [ATTR.protocol]: protocolName,
-    [ATTR.executable]: app,
   };
+  // No application ('-' in the event): no attribute, as in the log record.
+  if (app !== '') attrs[ATTR.executable] = app;
   if (TRANSPORTS.has(protocolName)) attrs[ATTR.transport] = protocolName;
   if (body.ipVersion !== null) attrs[ATTR.ipType] = body.ipVersion;
   if (enrichment.blockKind !== null) attrs[ATTR.blockKind] = enrichment.blockKind;

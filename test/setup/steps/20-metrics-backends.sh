@@ -1,21 +1,16 @@
 #!/usr/bin/env bash
-# Metrics backends that the export tests start themselves on loopback (test/helpers/metrics-backends.ts):
-#   VictoriaMetrics  Debian trixie package `victoria-metrics`  -> .tools/victoria-metrics/usr/bin/victoria-metrics
-#   Prometheus       Debian bookworm package `prometheus`      -> .tools/prometheus/usr/bin/{prometheus,promtool}
-# Both are only unpacked (`apt-get download` + `dpkg -x`), never installed as system services. trixie is added
+# Real backends and definitions the export tests use, all started by the tests themselves on loopback
+# (test/helpers/metrics-backends.ts, test/helpers/otlp-receiver.ts):
+#   VictoriaMetrics   Debian trixie `victoria-metrics`     -> .tools/victoria-metrics/usr/bin/victoria-metrics
+#   Prometheus        Debian bookworm `prometheus`         -> .tools/prometheus/usr/bin/{prometheus,promtool}
+#   OTLP .proto files Debian trixie `opentelemetry-proto`  -> .tools/opentelemetry-proto/usr/include/opentelemetry/proto
+# Each is only unpacked (`apt-get download` + `dpkg -x`), never installed as a system service. trixie is added
 # as an extra apt source on the machine's own mirror, pinned to priority 1 so nothing else is upgraded from it.
-# Idempotent: a binary already in place is kept.
+# Idempotent: what is already unpacked is kept.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root="$PWD/.tools"
 mkdir -p "$root"
-
-vm_bin="$root/victoria-metrics/usr/bin/victoria-metrics"
-prom_bin="$root/prometheus/usr/bin/prometheus"
-if [ -x "$vm_bin" ] && [ -x "$prom_bin" ]; then
-  echo "metrics backends already in $root"
-  exit 0
-fi
 
 apt_retry() {
   # Another step (or apt's daily job) may hold the lock for a moment.
@@ -27,42 +22,53 @@ apt_retry() {
   return 1
 }
 
-if [ ! -x "$vm_bin" ]; then
+add_trixie() {
+  [ -e /etc/apt/sources.list.d/wfp-trixie.sources ] && return 0
+  local mirror
   mirror="$(grep -rhoE '^URIs: *https?://[^ ]+/debian/?$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | sed -E 's/^URIs: *//')"
   if [ -z "$mirror" ]; then
     mirror="$(grep -rhoE '^deb +https?://[^ ]+/debian/? ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -1 | awk '{print $2}')"
   fi
   mirror="${mirror:-http://deb.debian.org/debian}"
-  if [ ! -e /etc/apt/sources.list.d/wfp-trixie.sources ]; then
-    cat > /etc/apt/sources.list.d/wfp-trixie.sources <<SRC
+  cat > /etc/apt/sources.list.d/wfp-trixie.sources <<SRC
 Types: deb
 URIs: $mirror
 Suites: trixie
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-    cat > /etc/apt/preferences.d/wfp-trixie <<PIN
+  cat > /etc/apt/preferences.d/wfp-trixie <<PIN
 Package: *
 Pin: release n=trixie
 Pin-Priority: 1
 PIN
-  fi
+}
+
+# unpack PACKAGE/RELEASE DIR CHECK-PATH
+unpack() {
+  local spec="$1" dir="$root/$2" check="$3" tmp
+  if [ -e "$dir/$check" ]; then return 0; fi
+  tmp="$(mktemp -d)"
+  chmod 755 "$tmp"
+  (cd "$tmp" && apt_retry apt-get download -qq "$spec")
+  rm -rf "$dir"
+  dpkg -x "$tmp"/*.deb "$dir"
+  rm -rf "$tmp"
+  echo "unpacked $spec into $dir"
+}
+
+need_update=0
+[ -x "$root/victoria-metrics/usr/bin/victoria-metrics" ] || need_update=1
+[ -x "$root/prometheus/usr/bin/prometheus" ] || need_update=1
+[ -e "$root/opentelemetry-proto/usr/include/opentelemetry/proto/logs/v1/logs.proto" ] || need_update=1
+if [ "$need_update" = 1 ]; then
+  add_trixie
   apt_retry apt-get update -qq
-  tmp="$(mktemp -d)"; chmod 755 "$tmp"
-  (cd "$tmp" && apt_retry apt-get download -qq victoria-metrics/trixie)
-  rm -rf "$root/victoria-metrics"
-  dpkg -x "$tmp"/victoria-metrics_*.deb "$root/victoria-metrics"
-  rm -rf "$tmp"
 fi
 
-if [ ! -x "$prom_bin" ]; then
-  apt-cache policy prometheus | grep -q Candidate || apt_retry apt-get update -qq
-  tmp="$(mktemp -d)"; chmod 755 "$tmp"
-  (cd "$tmp" && apt_retry apt-get download -qq prometheus/bookworm)
-  rm -rf "$root/prometheus"
-  dpkg -x "$tmp"/prometheus_*.deb "$root/prometheus"
-  rm -rf "$tmp"
-fi
+unpack victoria-metrics/trixie victoria-metrics usr/bin/victoria-metrics
+unpack prometheus/bookworm prometheus usr/bin/prometheus
+unpack opentelemetry-proto/trixie opentelemetry-proto usr/include/opentelemetry/proto/logs/v1/logs.proto
 
-"$vm_bin" -version
-"$prom_bin" --version | head -1
+"$root/prometheus/usr/bin/prometheus" --version 2>&1 | head -1
+ls "$root/victoria-metrics/usr/bin/victoria-metrics" "$root/opentelemetry-proto/usr/include/opentelemetry/proto/collector/logs/v1/logs_service.proto"
