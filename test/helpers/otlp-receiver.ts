@@ -67,6 +67,8 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly logs: ReceivedLog[];
   readonly points: ReceivedPoint[];
+  /** Points per accepted metrics request, in arrival order (cumulative: the last one holds the totals). */
+  readonly pointBatches: ReceivedPoint[][];
   readonly requests: ReceivedRequest[];
   close(): Promise<void>;
 }
@@ -151,6 +153,7 @@ function collectPoints(req: Json, into: ReceivedPoint[]): void {
 export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
   const logs: ReceivedLog[] = [];
   const points: ReceivedPoint[] = [];
+  const pointBatches: ReceivedPoint[][] = [];
   const requests: ReceivedRequest[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
@@ -175,8 +178,14 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
           const type = isLogs ? protoDecoders().logs : protoDecoders().metrics;
           decoded = type.toObject(type.decode(body), { longs: String, enums: Number, bytes: String }) as Json;
         }
-        if (isLogs) collectLogs(decoded, logs);
-        else collectPoints(decoded, points);
+        if (isLogs) {
+          collectLogs(decoded, logs);
+        } else {
+          const batch: ReceivedPoint[] = [];
+          collectPoints(decoded, batch);
+          points.push(...batch);
+          pointBatches.push(batch);
+        }
       }
       res.writeHead(answer.status, { 'content-type': request.contentType || 'application/x-protobuf', ...answer.headers });
       res.end(answer.body ?? (request.contentType.startsWith('application/json') ? '{}' : ''));
@@ -190,6 +199,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     logs,
     points,
+    pointBatches,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
