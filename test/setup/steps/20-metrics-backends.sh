@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real backends and definitions the export tests use, all started by the tests themselves on loopback
-# (test/helpers/metrics-backends.ts, test/helpers/otlp-receiver.ts):
+# (test/integration/metrics-backends.ts, test/helpers/otlp-receiver.ts):
 #   VictoriaMetrics   Debian trixie `victoria-metrics`     -> .tools/victoria-metrics/usr/bin/victoria-metrics
 #   Prometheus        Debian bookworm `prometheus`         -> .tools/prometheus/usr/bin/{prometheus,promtool}
 #   OTLP .proto files Debian trixie `opentelemetry-proto`  -> .tools/opentelemetry-proto/usr/include/opentelemetry/proto

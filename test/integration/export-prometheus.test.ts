@@ -1,0 +1,60 @@
+// The agent's Prometheus pull endpoint, scraped by a real Prometheus (Debian package) started here on
+// loopback: the same per-layer and per-app counts as the fixture files, taken independently.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseConfig } from '../../agent/config/index.ts';
+import { createBasicEnricher } from '../../agent/enrich/index.ts';
+import { createEventPipeline } from '../../agent/pipeline/index.ts';
+import { createOtelTelemetrySink } from '../../agent/export/index.ts';
+import type { OtelTelemetrySink } from '../../agent/export/index.ts';
+import { loadItems, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
+import { expectedCounts, fixtureFiles } from './fixture-counts.ts';
+import { PROMETHEUS, SETUP_HINT, countsBy, queryUntil, sortedEntries, startPrometheus } from './metrics-backends.ts';
+import type { Backend } from './metrics-backends.ts';
+
+const APP_METRICS = new Set(['wfp_connection_blocks_total', 'wfp_packet_drops_total', 'wfp_listen_blocks_total', 'wfp_bind_blocks_total', 'wfp_app_blocks_total']);
+
+describe('Prometheus scrapes the pull endpoint', { skip: PROMETHEUS === null ? `prometheus not found: ${SETUP_HINT}` : false }, () => {
+  let sink: OtelTelemetrySink;
+  let prom: Backend;
+  before(async () => {
+    const config = parseConfig('exporters:\n  otlp: {enabled: false}\n  prometheus: {enabled: true, host: 127.0.0.1, port: 0}\n', {
+      file: 'test.yaml',
+      env: () => undefined,
+    });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined });
+    assert.ok(created.ok, created.ok ? '' : created.problems.join('\n'));
+    sink = created.value;
+    const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+    const { items } = loadItems(fixtureFiles(), pipeline, (line) => assert.fail(line));
+    const result = await replayIntoSink(items, pipeline, sink, 1000);
+    assert.equal(result.flushError, null);
+    const url = new URL(sink.prometheusUrl ?? '');
+    prom = await startPrometheus(url.host);
+  });
+  after(async () => {
+    await prom?.stop();
+    await sink?.shutdown();
+  });
+
+  it('serves the text format with the documented names and units', async () => {
+    const text = await (await fetch(sink.prometheusUrl ?? '')).text();
+    assert.match(text, /^# TYPE wfp_connection_blocks_total counter$/m);
+    assert.match(text, /^# UNIT wfp_connection_blocks_total \{connection\}$/m);
+    assert.match(text, /^wfp_packet_drops_total\{wfp_direction="outbound",wfp_layer_name="ICMP Error",wfp_protocol_name="icmp",.*\} 5$/m);
+  });
+
+  it('returns per layer and per app exactly the counts of the replayed fixture events', async () => {
+    const expected = expectedCounts();
+    const selector = '{__name__=~"wfp_.+_total"}';
+    const grand = [...expected.total.values()].reduce((a, b) => a + b, 0);
+    const byTotal = await queryUntil(prom, `sum by (__name__) (${selector})`, (s) => s.reduce((n, x) => n + x.value, 0) === grand, 30_000);
+    assert.deepEqual(sortedEntries(countsBy(byTotal, '__name__')).map(([k, v]) => [k.split('|')[0], v]), sortedEntries(expected.total));
+    const byLayer = await prom.query(`sum by (__name__, wfp_layer_name) (${selector})`);
+    assert.deepEqual(sortedEntries(countsBy(byLayer, 'wfp_layer_name')), sortedEntries(expected.byLayer));
+    const byApp = await prom.query(`sum by (__name__, process_executable_name) (${selector})`);
+    assert.deepEqual(sortedEntries(countsBy(byApp, 'process_executable_name', APP_METRICS)), sortedEntries(expected.byApp));
+    const up = await prom.query('up{job="wfp-agent"}');
+    assert.equal(up[0]?.value, 1);
+  });
+});
