@@ -48,6 +48,8 @@ export interface ReceivedRequest {
   readonly contentType: string;
   readonly contentEncoding: string;
   readonly headers: IncomingMessage['headers'];
+  /** Date.now() when the request was complete. */
+  readonly receivedAt: number;
 }
 
 export interface Answer {
@@ -164,6 +166,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
         contentType: String(req.headers['content-type'] ?? ''),
         contentEncoding: String(req.headers['content-encoding'] ?? ''),
         headers: req.headers,
+        receivedAt: Date.now(),
       };
       requests.push(request);
       const answer = options.answer?.(request, requests.length) ?? { status: 200 };

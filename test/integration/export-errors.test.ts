@@ -1,0 +1,219 @@
+// Error paths of the OTel sink against a real HTTP(S) receiver on loopback: the backend refuses (4xx), fails
+// (5xx, 429 with Retry-After), is down, or presents a certificate from a private CA (generated here with
+// openssl, never committed); and the batch queue overflows. flush() must say so, never resolve `ok` falsely.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../agent/config/index.ts';
+import { createBasicEnricher } from '../../agent/enrich/index.ts';
+import { createEventPipeline } from '../../agent/pipeline/index.ts';
+import type { ProcessedEvent } from '../../agent/pipeline/index.ts';
+import { createOtelTelemetrySink } from '../../agent/export/index.ts';
+import type { OtelTelemetrySink } from '../../agent/export/index.ts';
+import { loadReplayFile } from '../../agent/source/index.ts';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import type { Answer, OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { tempDir } from './cli-io.ts';
+import type { TempDir } from './cli-io.ts';
+import { FIXTURE_DIR } from './fixture-counts.ts';
+import { freePort } from './metrics-backends.ts';
+
+const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent' });
+
+function events(): ProcessedEvent[] {
+  const config = parseConfig('', { file: 't', env: () => undefined });
+  const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+  const out: ProcessedEvent[] = [];
+  for (const item of loadReplayFile(`${FIXTURE_DIR}otrf/metasploit_procdump_lsass_memory_dump.wfp-subset.jsonl`).items) {
+    const r = pipeline.process(item);
+    if (r.ok && r.value.disposition === 'logged') out.push(r.value);
+  }
+  return out; // 13 × 5152 + 1 × 5157
+}
+
+async function sinkFor(yaml: string): Promise<OtelTelemetrySink> {
+  const config = parseConfig(yaml, { file: 'test.yaml', env: () => undefined });
+  const created = await createOtelTelemetrySink({ config, env: () => undefined, resource: RESOURCE });
+  assert.ok(created.ok, created.ok ? '' : created.problems.join('\n'));
+  return created.value;
+}
+
+/** OTLP logs only; `otlpExtra` lines go under exporters.otlp, `extra` lines under exporters. */
+function logsOnly(url: string, extra = '', otlpExtra = ''): string {
+  return `exporters:\n  otlp:\n    logs_endpoint: ${url}/v1/logs\n    metrics: false\n    timeout_ms: 2500\n${otlpExtra}${extra}`;
+}
+
+async function emitAll(sink: OtelTelemetrySink): Promise<number> {
+  const all = events();
+  for (const p of all) sink.emit(p.event, p.enrichment, p.record);
+  return all.length;
+}
+
+async function withReceiver<T>(answer: (n: number) => Answer, run: (r: OtlpReceiver) => Promise<T>, tls?: { key: string; cert: string }): Promise<T> {
+  const receiver = await startOtlpReceiver(tls === undefined ? { answer: (_req, n) => answer(n) } : { answer: (_req, n) => answer(n), tls });
+  try {
+    return await run(receiver);
+  } finally {
+    await receiver.close();
+  }
+}
+
+describe('OTel sink error paths', () => {
+  it('reports a 4xx refusal with the status and the backend text, not retryable, without retrying', async () => {
+    await withReceiver(() => ({ status: 400, body: 'log record too large' }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      const n = await emitAll(sink);
+      const result = await sink.flush();
+      assert.equal(result.ok, false);
+      if (result.ok) return;
+      assert.equal(result.retryable, false);
+      assert.match(result.error, /HTTP 400 .*log record too large/);
+      assert.match(result.error, new RegExp(`${n} log records not accepted`));
+      assert.equal(r.requests.length, 1);
+      assert.deepEqual({ ...sink.stats(), lastError: null }, { events: n, logRecords: n, exported: 0, failed: n, dropped: 0, metricExportsFailed: 0, lastError: null });
+      // The next flush answers only for what happened since: nothing new, so ok.
+      assert.deepEqual(await sink.flush(), { ok: true });
+      await sink.shutdown();
+    });
+  });
+
+  it('reports a 500 as retryable', async () => {
+    await withReceiver(() => ({ status: 500, body: 'internal' }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      await emitAll(sink);
+      const result = await sink.flush();
+      assert.ok(!result.ok && result.retryable && /HTTP 500/.test(result.error), JSON.stringify(result));
+      await sink.shutdown();
+    });
+  });
+
+  it('retries 503 with backoff until the export timeout, then reports it as retryable', async () => {
+    await withReceiver(() => ({ status: 503 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      await emitAll(sink);
+      const started = Date.now();
+      const result = await sink.flush();
+      assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      assert.ok(r.requests.length >= 2, `retried: ${r.requests.length} requests`);
+      assert.ok(Date.now() - started < 6000, 'gave up within about the timeout');
+      await sink.shutdown();
+    });
+  });
+
+  it('honours 429 Retry-After and succeeds on the next attempt', async () => {
+    await withReceiver((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      const n = await emitAll(sink);
+      assert.deepEqual(await sink.flush(), { ok: true });
+      assert.equal(r.requests.length, 2);
+      const gap = r.requests[1]!.receivedAt - r.requests[0]!.receivedAt;
+      assert.ok(gap >= 950, `waited ${gap} ms for Retry-After: 1`);
+      assert.equal(r.logs.length, n);
+      assert.equal(sink.stats().exported, n);
+      await sink.shutdown();
+    });
+  });
+
+  it('does not wait for a Retry-After longer than the timeout: fails fast, retryable', async () => {
+    await withReceiver(() => ({ status: 429, headers: { 'retry-after': '120' } }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      await emitAll(sink);
+      const started = Date.now();
+      const result = await sink.flush();
+      assert.ok(!result.ok && result.retryable && /429/.test(result.error), JSON.stringify(result));
+      assert.ok(Date.now() - started < 2000);
+      assert.equal(r.requests.length, 1);
+      await sink.shutdown();
+    });
+  });
+
+  it('reports a backend that is down (connection refused) as retryable, and metrics too', async () => {
+    const port = await freePort();
+    const sink = await sinkFor(`exporters:\n  otlp:\n    endpoint: http://127.0.0.1:${port}\n    timeout_ms: 1500\n`);
+    const n = await emitAll(sink);
+    const result = await sink.flush();
+    assert.ok(!result.ok, 'not ok');
+    if (result.ok) return;
+    assert.equal(result.retryable, true);
+    assert.match(result.error, /ECONNREFUSED/);
+    assert.match(result.error, /metrics export failed/);
+    assert.equal(sink.stats().failed, n);
+    assert.ok(sink.stats().metricExportsFailed >= 1);
+    await sink.shutdown();
+  });
+
+  it('counts and reports what the batch queue drops when it is full', async () => {
+    await withReceiver(() => ({ status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url, '  batch: {max_queue_size: 5, max_export_batch_size: 5}\n'));
+      const n = await emitAll(sink); // synchronously, faster than any export: the queue overflows
+      const result = await sink.flush();
+      const s = sink.stats();
+      assert.ok(s.dropped > 0 && s.dropped < n, `dropped ${s.dropped} of ${n}`);
+      assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      assert.match(result.error, new RegExp(`^${s.dropped} log records dropped \\(batch queue full, max_queue_size 5\\)$`));
+      assert.equal(s.exported + s.dropped, n, 'every record is either delivered or counted as dropped');
+      assert.equal(r.logs.length, s.exported);
+      assert.equal(s.failed, 0);
+      await sink.shutdown();
+    });
+  });
+});
+
+describe('OTel sink over TLS with a private CA', () => {
+  let dir: TempDir;
+  let ca: string;
+  let tls: { key: string; cert: string };
+  before(() => {
+    dir = tempDir('wfp-tls-');
+    const p = (f: string) => `${dir.path}/${f}`;
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '1', '-subj', '/CN=wfp test CA');
+    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1');
+    dir.write('ext.cnf', 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    openssl('x509', '-req', '-in', p('server.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.pem'), '-days', '1', '-extfile', p('ext.cnf'));
+    ca = p('ca.pem');
+    tls = { key: readFileSync(p('server.key'), 'utf8'), cert: readFileSync(p('server.pem'), 'utf8') };
+  });
+  after(() => dir.remove());
+
+  it('refuses the unknown CA by default: not retryable, names the certificate problem', async () => {
+    await withReceiver(() => ({ status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      await emitAll(sink);
+      const result = await sink.flush();
+      assert.ok(!result.ok && !result.retryable, JSON.stringify(result));
+      assert.match(result.error, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|unable to verify/i);
+      assert.equal(r.logs.length, 0);
+      await sink.shutdown();
+    }, tls);
+  });
+
+  it('trusts the CA from exporters.otlp.tls.ca_file and delivers everything', async () => {
+    await withReceiver(() => ({ status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url, '', `    tls: {ca_file: ${ca}}\n`));
+      const n = await emitAll(sink);
+      assert.deepEqual(await sink.flush(), { ok: true });
+      assert.equal(r.logs.length, n);
+      await sink.shutdown();
+    }, tls);
+  });
+
+  it('accepts any certificate only with the explicit insecure_skip_verify opt-in', async () => {
+    await withReceiver(() => ({ status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url, '', '    tls: {insecure_skip_verify: true}\n'));
+      const n = await emitAll(sink);
+      assert.deepEqual(await sink.flush(), { ok: true });
+      assert.equal(r.logs.length, n);
+      await sink.shutdown();
+    }, tls);
+  });
+
+  it('says which file is missing when the CA bundle cannot be read', async () => {
+    const config = parseConfig('exporters:\n  otlp:\n    tls: {ca_file: /nonexistent/ca.pem}\n', { file: 't', env: () => undefined });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, resource: RESOURCE });
+    assert.equal(created.ok, false);
+    if (!created.ok) assert.deepEqual(created.problems, ['exporters.otlp (metrics): cannot read the CA bundle /nonexistent/ca.pem (ENOENT)']);
+  });
+});
