@@ -26,19 +26,24 @@ export function createConsoleLogExporter(write: Write): LogRecordExporter {
 }
 
 export function createConsoleMetricExporter(write: Write): PushMetricExporter {
+  // Cumulative values: an export identical to the previous one (nothing counted since) is not printed again.
+  let previous = '';
   return {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void) {
-      let text = '';
+      const lines: string[] = [];
       for (const scope of metrics.scopeMetrics) {
         for (const m of scope.metrics) {
           if (m.dataPointType !== DataPointType.SUM) continue;
           for (const p of m.dataPoints) {
             const labels = Object.entries(p.attributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
-            text += `metric ${m.descriptor.name}{${labels}} ${String(p.value)}\n`;
+            lines.push(`metric ${m.descriptor.name}{${labels}} ${String(p.value)}\n`);
           }
         }
       }
-      write(text);
+      // Sorted: the SDK's scope order varies between collections.
+      const text = lines.sort().join('');
+      if (text !== previous) write(text);
+      previous = text;
       done({ code: 0 });
     },
     forceFlush: async () => {},

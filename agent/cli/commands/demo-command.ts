@@ -1,3 +1,123 @@
-import { notAvailable } from './not-available.ts';
+// `wfp-agent demo` (what `npm start` runs): the full pipeline on the bundled real events, to the console and
+// a Prometheus pull endpoint on 127.0.0.1, with an embedded configuration, so a newcomer sees the agent work
+// on any OS with no backend to set up.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../../config/index.ts';
+import { createBasicEnricher } from '../../enrich/index.ts';
+import { createEventPipeline } from '../../pipeline/index.ts';
+import { createOtelTelemetrySink } from '../../export/index.ts';
+import type { Command, CliIo } from '../command.ts';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
+import { flag, parseOptions, stringOption } from '../parse-options.ts';
+import { formatSummary, loadItems, replayFailed, replayIntoSink } from './replay-command.ts';
 
-export const demoCommand = notAvailable('demo', 'Run the pipeline on the bundled real events and show what it exports.');
+const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
+
+/** The embedded default: no OTLP backend, console on, Prometheus pull endpoint on loopback. */
+export function demoConfigYaml(port: number): string {
+  return `exporters:
+  otlp: {enabled: false}
+  console: {enabled: true}
+  prometheus: {enabled: true, host: 127.0.0.1, port: ${port}}
+`;
+}
+
+const HELP = `Usage: wfp-agent demo [options]
+
+Run the whole pipeline (decode, interpret, enrich, record contract, OpenTelemetry logs and metrics) on the
+real Windows events bundled in test/fixtures/ (Microsoft's documentation samples and OTRF Security-Datasets),
+with an embedded configuration: every log record and metric series is printed to the console, and the
+counters are served at a Prometheus pull endpoint on 127.0.0.1. No backend or Windows needed.
+
+Options:
+  --serve           Keep the Prometheus endpoint up until interrupted (Ctrl+C), e.g. to point Prometheus at it.
+  --port N          Port for the endpoint (default 0: a free one; the URL is printed).
+  -h, --help        Show this help.
+`;
+
+export function bundledFixtureFiles(): string[] {
+  const files: string[] = [];
+  for (const dir of ['ms-docs', 'otrf']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(FIXTURES, dir)).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) if (/\.(xml|jsonl)$/.test(name)) files.push(join(FIXTURES, dir, name));
+  }
+  return files;
+}
+
+export interface DemoOptions {
+  /** Resolves when a served demo should stop (default: SIGINT or SIGTERM). */
+  readonly waitForStop?: () => Promise<void>;
+}
+
+export function createDemoCommand(options: DemoOptions = {}): Command {
+  return {
+    name: 'demo',
+    summary: 'Run the pipeline on the bundled real events and show what it exports.',
+    help: HELP,
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      const parsed = parseOptions(args, { serve: { type: 'boolean' }, port: { type: 'string' } });
+      if (!parsed.ok || parsed.parsed.positionals.length > 0) {
+        io.stderr(`wfp-agent demo: ${parsed.ok ? 'takes no FILE' : parsed.message}. See wfp-agent demo --help.\n`);
+        return EXIT_USAGE;
+      }
+      const portText = stringOption(parsed.parsed, 'port') ?? '0';
+      const port = Number(portText);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.stderr(`wfp-agent demo: --port: expected 0-65535, found ${JSON.stringify(portText)}.\n`);
+        return EXIT_USAGE;
+      }
+      const files = bundledFixtureFiles();
+      if (files.length === 0) {
+        io.stderr(`wfp-agent demo: no bundled events found under ${FIXTURES}.\n`);
+        return EXIT_PROBLEMS;
+      }
+      const config = parseConfig(demoConfigYaml(port), { file: '<demo>', env: () => undefined });
+      const created = await createOtelTelemetrySink({ config, env: () => undefined, write: io.stdout });
+      if (!created.ok) {
+        for (const p of created.problems) io.stderr(`wfp-agent demo: ${p}\n`);
+        return EXIT_PROBLEMS;
+      }
+      const sink = created.value;
+      try {
+        io.stderr(`Replaying ${files.length} bundled files of real events (test/fixtures/, see SOURCES.md there).\n`);
+        const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+        const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
+        const result = await replayIntoSink(items, pipeline, sink, config.exporters.batch.max_queue_size, (line) => io.stderr(`${line}\n`));
+        io.stderr(formatSummary(result, sink, fileProblems));
+        const url = sink.prometheusUrl ?? '';
+        const scraped = await fetch(url).then((r) => r.text()).catch((e: unknown) => `# cannot fetch: ${String(e)}\n`);
+        const fixed = scraped.split('\n').filter((l) => /^(# TYPE )?wfp_(connection_blocks|packet_drops)_total\b/.test(l));
+        io.stdout(`\nPrometheus pull endpoint ${url} serves, among the rest (README "Metrics"):\n${fixed.join('\n')}\n`);
+        if (flag(parsed.parsed, 'serve')) {
+          io.stderr(`Serving ${url} until interrupted (Ctrl+C).\n`);
+          await (options.waitForStop ?? waitForSignal)();
+        } else {
+          io.stderr(`The endpoint ${url} closes now; 'npm start -- --serve' keeps it up.\n`);
+        }
+        return replayFailed(result, sink, fileProblems) ? EXIT_PROBLEMS : EXIT_OK;
+      } finally {
+        await sink.shutdown();
+      }
+    },
+  };
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+export const demoCommand: Command = createDemoCommand();

@@ -1,0 +1,62 @@
+// `wfp-agent replay` exit codes and summary lines.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { replayCommand } from '../../agent/cli/commands/replay-command.ts';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { captureIo, tempDir } from './cli-io.ts';
+import type { TempDir } from './cli-io.ts';
+import { FIXTURE_DIR } from './fixture-counts.ts';
+
+const FILE = `${FIXTURE_DIR}ms-docs/event-5157.xml`;
+
+describe('wfp-agent replay', () => {
+  let dir: TempDir;
+  before(() => {
+    dir = tempDir();
+  });
+  after(() => dir.remove());
+
+  it('exits 2 without FILE, and on a bad OTEL_* variable naming it', async () => {
+    const io = captureIo();
+    assert.equal(await replayCommand.run([], io), 2);
+    assert.match(io.err(), /no FILE given/);
+    const io2 = captureIo({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    assert.equal(await replayCommand.run([FILE], io2), 2);
+    assert.match(io2.err(), /OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/protobuf or http\/json, found "grpc"/);
+  });
+
+  it('exits 1 and says why when the backend refuses, 0 when it accepts; env endpoints apply', async () => {
+    let refuse = true;
+    const receiver = await startOtlpReceiver({ answer: () => (refuse ? { status: 403, body: 'bad token' } : { status: 200 }) });
+    try {
+      const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t0k' };
+      const io = captureIo(env);
+      assert.equal(await replayCommand.run([FILE], io), 1);
+      assert.match(io.err(), /Log records: 1 emitted, 0 exported, 1 failed, 0 dropped/);
+      assert.match(io.err(), /Export failed: .*HTTP 403 .*bad token/);
+      assert.equal(receiver.requests[0]?.headers['authorization'], 'Bearer t0k');
+
+      refuse = false;
+      const ok = captureIo(env);
+      assert.equal(await replayCommand.run([FILE], ok), 0, ok.err());
+      assert.match(ok.err(), /Log records: 1 emitted, 1 exported, 0 failed, 0 dropped/);
+      assert.equal(receiver.logs.length, 1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('exits 1 for a bad record but still exports the good ones', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const bad = dir.write('bad.xml', '<Event><System><EventID>5157</EventID></System><EventData><Data Name="x">1</Data>');
+      const io = captureIo({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      assert.equal(await replayCommand.run([FILE, bad], io), 1);
+      assert.match(io.err(), /bad\.xml/);
+      assert.match(io.err(), /1 exported, 0 failed/);
+      assert.equal(receiver.logs.length, 1);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
