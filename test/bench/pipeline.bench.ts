@@ -1,0 +1,155 @@
+// The whole pipeline (decode → interpret → enrich → record → OTel logs + metrics → OTLP http/protobuf) on the
+// bundled real events repeated to >= 200,000, into a local OTLP receiver running in a child process (so its
+// CPU is not ours). Beside it, the SDK floor: the same number of already-built log records through the same
+// exporter settings, in the same run. Both flush chunk by chunk like `replay` and the live pump.
+// Last line: events_per_second=N cpu_us_per_event=C peak_rss_mb=M sdk_floor_ratio=R
+import { spawn } from 'node:child_process';
+import { arch, cpus, platform, release } from 'node:os';
+import type { LogRecord } from '@opentelemetry/api';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { parseConfig } from '../../agent/config/index.ts';
+import { createBasicEnricher } from '../../agent/enrich/index.ts';
+import { createEventPipeline } from '../../agent/pipeline/index.ts';
+import { createOtelTelemetrySink, toLogRecord } from '../../agent/export/index.ts';
+import { loadReplayFile } from '../../agent/source/index.ts';
+import type { SourceItem } from '../../agent/source/index.ts';
+import { replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
+import { msDocsFiles, otrfFiles } from '../helpers/fixtures.ts';
+
+const TARGET = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent', 'host.name': 'bench' });
+
+// Every event is collected and logged (allowed traffic included), so each one becomes a log record.
+const config = parseConfig('events: {include_allowed: true}\nexporters:\n  otlp: {endpoint: "http://127.0.0.1:1"}\n', {
+  file: '<bench>',
+  env: () => undefined,
+});
+
+// Same mix as decode.bench.ts: the bundled set is mostly JSON lines; XML (what the live source delivers) is
+// repeated up to half of the mix.
+const base: SourceItem[] = [...msDocsFiles(), ...otrfFiles()].flatMap((f) => [...loadReplayFile(f).items]);
+const xml = base.filter((i) => i.format === 'xml');
+const json = base.filter((i) => i.format === 'json');
+const mix: SourceItem[] = [...json];
+while (mix.filter((i) => i.format === 'xml').length < json.length) mix.push(...xml);
+const items: SourceItem[] = [];
+while (items.length < TARGET) items.push(...mix);
+
+/** A receiver in its own process: reads each request fully, counts bytes, answers 200. */
+async function startReceiver(): Promise<{ url: string; stop: () => Promise<number> }> {
+  const script = `
+    const http = require('node:http');
+    let bytes = 0;
+    const s = http.createServer((req, res) => {
+      req.on('data', (c) => { bytes += c.length; });
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/x-protobuf' }); res.end(); });
+    });
+    s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));
+    process.on('message', () => { process.send(bytes, () => process.exit(0)); });
+  `;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const port = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve(Number(m)));
+        child.send('stop');
+      }),
+  };
+}
+
+interface Measure {
+  readonly eventsPerSecond: number;
+  readonly cpuUsPerEvent: number;
+}
+
+async function measure(n: number, run: () => Promise<void>): Promise<Measure> {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await run();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  return { eventsPerSecond: n / seconds, cpuUsPerEvent: (cpu.user + cpu.system) / n };
+}
+
+async function runPipeline(url: string, slice: readonly SourceItem[]): Promise<Measure> {
+  const endpointConfig = { ...config, exporters: { ...config.exporters, otlp: { ...config.exporters.otlp, endpoint: url } } };
+  const created = await createOtelTelemetrySink({ config: endpointConfig, env: () => undefined, resource: RESOURCE });
+  if (!created.ok) throw new Error(created.problems.join('; '));
+  const sink = created.value;
+  const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+  for (const item of base) pipeline.learn(item);
+  const m = await measure(slice.length, async () => {
+    const r = await replayIntoSink(slice, pipeline, sink, config.exporters.batch.max_queue_size);
+    if (r.flushError !== null || r.counts.logged !== slice.length) throw new Error(`pipeline run failed: ${r.flushError ?? JSON.stringify(r.counts)}`);
+  });
+  const s = sink.stats();
+  if (s.exported !== slice.length) throw new Error(`exported ${s.exported} of ${slice.length}`);
+  await sink.shutdown();
+  return m;
+}
+
+/** The same exporter settings and chunked flushing, fed log records built before the clock starts. */
+async function runFloor(url: string, records: readonly LogRecord[], n: number): Promise<Measure> {
+  const batch = config.exporters.batch;
+  let exported = 0;
+  const inner = new OTLPLogExporter({ url: `${url}/v1/logs`, timeoutMillis: 10_000 });
+  const provider = new LoggerProvider({
+    resource: RESOURCE,
+    processors: [
+      new BatchLogRecordProcessor({
+        exporter: {
+          export: (logs, done) => inner.export(logs, (r) => ((exported += r.code === 0 ? logs.length : 0), done(r))),
+          forceFlush: () => inner.forceFlush(),
+          shutdown: () => inner.shutdown(),
+        },
+        maxQueueSize: batch.max_queue_size,
+        maxExportBatchSize: batch.max_export_batch_size,
+        scheduledDelayMillis: batch.scheduled_delay_ms,
+      }),
+    ],
+  });
+  const logger = provider.getLogger('wfp-block-agent');
+  const chunk = batch.max_queue_size;
+  const m = await measure(n, async () => {
+    for (let start = 0; start < n; start += chunk) {
+      const end = Math.min(n, start + chunk);
+      for (let i = start; i < end; i++) logger.emit(records[i % records.length]!);
+      await provider.forceFlush();
+    }
+  });
+  if (exported !== n) throw new Error(`floor exported ${exported} of ${n}`);
+  await provider.shutdown();
+  return m;
+}
+
+const receiver = await startReceiver();
+await runPipeline(receiver.url, items.slice(0, 20_000)); // warm-up
+const pipelineRun = await runPipeline(receiver.url, items);
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+const prebuilt: LogRecord[] = [];
+{
+  const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+  for (const item of base) pipeline.learn(item);
+  for (const item of mix) {
+    const r = pipeline.process(item);
+    if (r.ok) prebuilt.push(toLogRecord(r.value.record));
+  }
+}
+await runFloor(receiver.url, prebuilt, 20_000); // warm-up
+const floorRun = await runFloor(receiver.url, prebuilt, items.length);
+const receivedBytes = await receiver.stop();
+
+const ratio = pipelineRun.eventsPerSecond / floorRun.eventsPerSecond;
+console.log(`machine: ${platform()} ${release()} ${arch()}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`);
+console.log(`input: ${items.length} events (${xml.length} XML + ${json.length} JSON-line real events, XML repeated to half the mix), all logged; OTLP http/protobuf, no compression; receiver in a child process got ${(receivedBytes / 1e6).toFixed(1)} MB`);
+console.log(`pipeline: ${Math.round(pipelineRun.eventsPerSecond)} events/s, ${pipelineRun.cpuUsPerEvent.toFixed(1)} µs CPU/event`);
+console.log(`sdk floor (pre-built records, same exporter): ${Math.round(floorRun.eventsPerSecond)} records/s, ${floorRun.cpuUsPerEvent.toFixed(1)} µs CPU/record`);
+console.log(
+  `events_per_second=${Math.round(pipelineRun.eventsPerSecond)} cpu_us_per_event=${pipelineRun.cpuUsPerEvent.toFixed(1)} ` +
+    `peak_rss_mb=${peakRssMb.toFixed(0)} sdk_floor_ratio=${ratio.toFixed(2)}`,
+);
