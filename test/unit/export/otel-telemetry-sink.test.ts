@@ -1,0 +1,109 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { parseConfig } from '../../../agent/config/index.ts';
+import { createBasicEnricher } from '../../../agent/enrich/index.ts';
+import { createEventPipeline } from '../../../agent/pipeline/index.ts';
+import type { ProcessedEvent } from '../../../agent/pipeline/index.ts';
+import { loadReplayFile } from '../../../agent/source/index.ts';
+import { classifyExportError, createOtelTelemetrySink, parseRfc3339, toLogRecord } from '../../../agent/export/index.ts';
+
+const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
+const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent' });
+
+function processed(yaml: string, files: readonly string[]): ProcessedEvent[] {
+  const config = parseConfig(yaml, { file: 't', env: () => undefined });
+  const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+  const out: ProcessedEvent[] = [];
+  for (const f of files) {
+    for (const item of loadReplayFile(`${FIXTURES}${f}`).items) {
+      const r = pipeline.process(item);
+      if (r.ok && r.value.disposition !== 'not-collected') out.push(r.value);
+    }
+  }
+  return out;
+}
+
+describe('createOtelTelemetrySink', () => {
+  it('serves the overflow series as otel_metric_overflow="true" on the pull endpoint, alertable', async () => {
+    const yaml = 'exporters:\n  otlp: {enabled: false}\n  prometheus: {enabled: true, port: 0}\nmetrics: {app_cardinality_limit: 1}\n';
+    const config = parseConfig(yaml, { file: 't', env: () => undefined });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, resource: RESOURCE });
+    assert.ok(created.ok);
+    const sink = created.value;
+    try {
+      // 5031: listener.exe (docs) then excel.exe ×4 (OTRF): with a limit of 1, excel.exe overflows.
+      for (const p of processed('', ['ms-docs/event-5031.xml', 'otrf/covenant_dcom_registerxll_2020-09-18145959.wfp-subset.jsonl'])) {
+        sink.emit(p.event, p.enrichment, null);
+      }
+      assert.deepEqual(await sink.flush(), { ok: true });
+      const text = await (await fetch(sink.prometheusUrl ?? '')).text();
+      assert.match(text, /^wfp_app_blocks_total\{wfp_firewall_profiles="Domain",process_executable_name="listener\.exe",.*\} 1$/m);
+      assert.match(text, /^wfp_app_blocks_total\{otel_metric_overflow="true",.*\} 4$/m);
+      assert.doesNotMatch(text, /excel\.exe/);
+    } finally {
+      await sink.shutdown();
+      await sink.shutdown(); // idempotent
+    }
+  });
+
+  it('writes log records and metric series to the console writer, and counts events without a record', async () => {
+    let out = '';
+    const yaml = 'exporters:\n  otlp: {enabled: false}\n  console: {enabled: true}\nevents: {packet_drops: count}\n';
+    const config = parseConfig(yaml, { file: 't', env: () => undefined });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, write: (t) => void (out += t), resource: RESOURCE });
+    assert.ok(created.ok);
+    const sink = created.value;
+    const events = processed(yaml, ['ms-docs/event-5157.xml', 'ms-docs/event-5152.xml']);
+    for (const p of events) sink.emit(p.event, p.enrichment, p.disposition === 'logged' ? p.record : null);
+    assert.deepEqual(await sink.flush(), { ok: true });
+    await sink.shutdown();
+    assert.deepEqual(sink.stats(), { events: 2, logRecords: 1, exported: 1, failed: 0, dropped: 0, metricExportsFailed: 0, lastError: null });
+    const logs = out.split('\n').filter((l) => l.startsWith('log '));
+    assert.deepEqual(logs.length, 1);
+    assert.match(logs[0]!, /^log 2015-09-22T03:46:51\.662750400Z WARN wfp\.connection\.blocked "Blocked inbound TCP/);
+    assert.match(out, /^metric wfp\.packet\.drops\{.*process\.executable\.name="listener\.exe".*\} 1$/m);
+    assert.equal(out.match(/^metric wfp\.connection\.blocks/gm)?.length, 1, 'printed once, not again at shutdown');
+  });
+
+  it('refuses an unreadable client key with one line naming the file', async () => {
+    const config = parseConfig('exporters:\n  otlp:\n    tls: {client_certificate_file: /nope/c.pem, client_key_file: /nope/k.pem}\n    metrics: false\n', {
+      file: 't',
+      env: () => undefined,
+    });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, resource: RESOURCE });
+    assert.deepEqual(created, { ok: false, problems: ['exporters.otlp (logs): cannot read the client certificate /nope/c.pem (ENOENT)'] });
+  });
+});
+
+describe('parseRfc3339 / toLogRecord', () => {
+  it('keeps 7 and 9 fraction digits exactly and reads offsets', () => {
+    assert.deepEqual(parseRfc3339('2015-09-22T03:46:51.6627504Z'), [1442893611, 662750400]);
+    assert.deepEqual(parseRfc3339('2019-02-13T18:01:01.123456789Z'), [1550080861, 123456789]);
+    assert.deepEqual(parseRfc3339('2023-08-15T05:33:55Z'), [1692077635, 0]);
+    assert.deepEqual(parseRfc3339('2023-08-15T07:33:55.5+02:00'), [1692077635, 500000000]);
+    assert.equal(parseRfc3339(''), null);
+    assert.equal(parseRfc3339('15/08/2023'), null);
+  });
+
+  it('leaves the timestamp unset when the event had no usable time', () => {
+    const r = toLogRecord({ eventName: 'x', timestamp: '', severityNumber: 9, severityText: 'INFO', body: 'b', attributes: { a: 1 } });
+    assert.equal(r.timestamp, undefined);
+    assert.deepEqual(r.attributes, { a: 1 });
+  });
+});
+
+describe('classifyExportError', () => {
+  it('gives the status and body for HTTP answers and sorts retryable from final', () => {
+    const http = (code: number) => Object.assign(new Error('Bad Request'), { code, data: 'line1\nline2' });
+    assert.deepEqual(classifyExportError(http(400)), { retryable: false, message: 'HTTP 400 Bad Request: line1 line2' });
+    assert.equal(classifyExportError(http(413)).retryable, false);
+    assert.equal(classifyExportError(http(408)).retryable, true);
+    assert.equal(classifyExportError(http(500)).retryable, true);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), { code: 'ECONNREFUSED' });
+    assert.deepEqual(classifyExportError(refused), { retryable: true, message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4318' });
+    const cert = Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+    assert.equal(classifyExportError(cert).retryable, false);
+    assert.equal(classifyExportError(new Error('Export failed with retryable status')).retryable, true);
+  });
+});
