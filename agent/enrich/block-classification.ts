@@ -40,6 +40,19 @@ export function weightClass(weight: string): number | null {
   return Number(value >> 60n);
 }
 
+/** Weight classes of Windows Defender Firewall rules (9 allow rules, 10 block rules; up to 14 for rule kinds
+ * with higher precedence). The classes below are the firewall's built-ins (0 boot-time / quarantine, 1
+ * quarantine exceptions, 3 and 8 profile defaults "Query User" / "Default Outbound"); 15 is stealth and
+ * AppContainer loopback. Observed in a real snapshot (README "Attribution"). */
+export function isFirewallRuleClass(cls: number | null): boolean {
+  return cls !== null && cls >= 9 && cls <= 14;
+}
+
+/** The console's rule name: the filter name of an MPSSVC_WF filter in a rule weight class; else null. */
+export function firewallRuleName(providerKey: string, name: string, weight: string): string | null {
+  return providerKey === WF && name !== '' && isFirewallRuleClass(weightClass(weight)) ? name : null;
+}
+
 /** A filter that can have made a block decision: block, or a callout (which may block). */
 function decides(f: FilterAttribution | null): f is FilterAttribution {
   return f !== null && (f.action === 'block' || f.action === 'callout');
@@ -120,8 +133,8 @@ export const BLOCK_KIND_RULES: readonly BlockKindRule[] = [
   {
     id: 'wf-rule',
     kind: 'policy-rule',
-    when: 'firewall block, weight class 1-14 except 3 and 8 (firewall rules: block rules are class 10)',
-    test: (i) => wfBlock(i, (_f, cls) => cls !== null && cls >= 1 && cls <= 14 && cls !== 3 && cls !== 8),
+    when: 'firewall block in a rule weight class 9-14 (block rules are class 10)',
+    test: (i) => wfBlock(i, (_f, cls) => isFirewallRuleClass(cls)),
   },
   {
     id: 'wsh-default-name',

@@ -5,6 +5,7 @@ import type { FilterEvent } from '../interpret/index.ts';
 import type { FilterAttribution } from './event-enrichment.ts';
 import type { FilterSnapshot, Interner } from './filter-snapshot.ts';
 import { createInterner } from './filter-snapshot.ts';
+import { firewallRuleName } from './block-classification.ts';
 import { normalizeAction, normalizeLayerKey, normalizeProviderKey, rulesetName } from './wfp-names.ts';
 
 export type FilterLookup =
@@ -158,7 +159,7 @@ class Catalog implements FilterCatalog {
       layerKey: i(normalizeLayerKey(e.layerKey)),
       action: i(normalizeAction(e.action?.raw ?? '')),
       weight: i(/^\d+$/.test(e.weight.trim()) ? e.weight.trim() : ''),
-      ruleName: providerKey === 'FWPM_PROVIDER_MPSSVC_WF' ? name : null,
+      ruleName: firewallRuleName(providerKey, name, e.weight.trim()),
       rulesetName: ruleset === null ? null : i(ruleset),
       learnedFrom: e.eventId === 5441 ? 'event-5441' : 'event-5447',
       subLayerKey: '',

@@ -9,6 +9,7 @@ import { SaxesParser } from 'saxes';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { FilterAttribution } from './event-enrichment.ts';
+import { firewallRuleName } from './block-classification.ts';
 import { normalizeAction, normalizeLayerKey, normalizeProviderKey, rulesetName } from './wfp-names.ts';
 
 export interface FilterSnapshot {
@@ -181,7 +182,7 @@ class SnapshotReader {
       layerKey: i(normalizeLayerKey(p.layerKey)),
       action: i(normalizeAction(p.action)),
       weight: i(p.effectiveWeight),
-      ruleName: providerKey === 'FWPM_PROVIDER_MPSSVC_WF' ? name : null,
+      ruleName: firewallRuleName(providerKey, name, p.effectiveWeight),
       rulesetName: ruleset(i, providerKey, providerName),
       learnedFrom: 'snapshot',
       subLayerKey: i(p.subLayerKey),
