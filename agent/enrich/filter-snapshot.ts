@@ -95,8 +95,12 @@ class SnapshotReader {
   constructor(source: string, intern: Interner) {
     this.#source = source;
     this.#intern = intern;
-    this.#parser.on('opentag', (tag) => this.#open(tag.name));
-    this.#parser.on('closetag', (tag) => this.#close(tag.name));
+    this.#parser.on('opentag', (tag) => {
+      if (this.#error === null) this.#open(tag.name);
+    });
+    this.#parser.on('closetag', (tag) => {
+      if (this.#error === null) this.#close(tag.name);
+    });
     this.#parser.on('text', (t) => {
       if (this.#text !== null) this.#text += t;
     });
