@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../agent/config/index.ts';
 import type { AgentConfig } from '../../../agent/config/index.ts';
-import { decodeItem } from '../../../agent/decode/index.ts';
+import { decodeItem, splitEvents } from '../../../agent/decode/index.ts';
 import { createInterpreter } from '../../../agent/interpret/index.ts';
 import type { WfpEvent } from '../../../agent/interpret/index.ts';
 import { loadReplayFile } from '../../../agent/source/index.ts';
@@ -52,4 +52,14 @@ export function otrfLines(name: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Events from text (e.g. real JSON lines with one field changed), through the agent's decoder and interpreter. */
+export function eventsFromText(text: string, name: string, config: AgentConfig = defaultConfig()): WfpEvent[] {
+  const interpreter = createInterpreter(config.network);
+  return splitEvents(text, name).map((item) => {
+    const decoded = decodeItem(item);
+    if (!decoded.ok) throw new Error(`${decoded.reason}: ${decoded.detail}`);
+    return interpreter.interpret(decoded.value);
+  });
 }
