@@ -33,9 +33,15 @@ function withTrailingSlash(p: string): string {
   return p.endsWith('\\') ? p : `${p}\\`;
 }
 
-/** Microsoft's doc samples print `\\device\\harddiskvolume2\\…`: collapse the doubled separators. */
+/**
+ * Microsoft's doc samples print `\\device\\harddiskvolume2\\…` and `C:\\documents\\…` (a docs artefact; real
+ * events have single separators): collapse doubled separators, keeping a UNC path's leading `\\`.
+ */
 function undoubled(p: string): string {
-  return /^\\\\(device|\?\?)\\\\/i.test(p) ? p.replace(/\\\\/g, '\\') : p;
+  if (!p.includes('\\\\')) return p;
+  const unc = p.startsWith('\\\\') && !/^\\\\(device|\?\?)\\\\/i.test(p);
+  const rest = (unc ? p.replace(/^\\+/, '') : p).replace(/\\{2,}/g, '\\');
+  return unc ? `\\\\${rest}` : rest;
 }
 
 export function executableNameOf(path: string): string {
