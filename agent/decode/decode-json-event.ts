@@ -36,7 +36,7 @@ function fromFlat(o: Json, text: string, origin: RecordOrigin): DecodeResult {
   if (eventId === null) return bad('not-an-event', 'no numeric EventID field', origin);
   const data = Object.create(null) as Record<string, string>;
   for (const key of Object.keys(o)) {
-    if (SHIPPER_KEYS.has(key)) continue;
+    if (SHIPPER_KEYS.has(key) || key === '__proto__') continue;
     const v = o[key];
     if (v === null || typeof v === 'object') continue;
     data[key] = String(v);
@@ -132,9 +132,15 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
  * JSON.parse rounds 64-bit integers (NXLog writes Keywords as a signed decimal such as
  * -9214364837600034816); read the exact digits from the text instead.
  */
+const NUMBER_PATTERNS = new Map<string, RegExp>();
+
 function exactNumber(text: string, key: string): string | undefined {
-  const m = new RegExp(`"${key}"\\s*:\\s*(-?\\d+)`).exec(text);
-  return m?.[1];
+  let re = NUMBER_PATTERNS.get(key);
+  if (re === undefined) {
+    re = new RegExp(`"${key}"\\s*:\\s*(-?\\d+)`);
+    NUMBER_PATTERNS.set(key, re);
+  }
+  return re.exec(text)?.[1];
 }
 
 function normalizeChannel(s: string): string {
