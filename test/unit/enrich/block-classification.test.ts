@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCK_KIND_RULES, classifyBlock, parseFilterSnapshot, weightClass } from '../../../agent/enrich/index.ts';
 import type { ClassifyInput, FilterAttribution } from '../../../agent/enrich/index.ts';
+import { readFileSync } from 'node:fs';
 import { ZH_CN_SKIP, zhCnSample } from './helpers.ts';
 
 const CLASS = (n: number): string => String(BigInt(n) << 60n);
@@ -74,6 +75,12 @@ describe('block classification decision table', () => {
 
   it('every row of the table has a case above, in table order', () => {
     assert.deepEqual(CASES.map(([id]) => id), BLOCK_KIND_RULES.map((r) => r.id));
+  });
+
+  it('the README table lists the same rows, in the same order, with the same kinds', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d+) \| `([a-z0-9-]+)` \| .* \| `([a-z-]+)` \|$/gm)].map((m) => [m[2], m[3]]);
+    assert.deepEqual(rows, BLOCK_KIND_RULES.map((r) => [r.id, r.kind]));
   });
 
   it('a filter that cannot block (permit) is not trusted: the FilterOrigin or fallback decides', () => {
