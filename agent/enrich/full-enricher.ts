@@ -13,6 +13,11 @@ export interface EnricherOptions {
   readonly volumeMap?: VolumeMap;
   /** Called when a block names a filter id the catalog does not know (the refresher rate-limits). */
   readonly onMiss?: (filterId: number) => void;
+  /**
+   * Live: a 5441/5447 logged before the current snapshot was taken is already reflected in it (and may name
+   * ids that are gone), so it is not applied. Off for replay, where a snapshot file's time says nothing.
+   */
+  readonly skipFilterEventsBeforeSnapshot?: boolean;
 }
 
 interface FilterResult {
@@ -36,10 +41,18 @@ export function createEnricher(options: EnricherOptions): Enricher {
     return { filter: found.filter, status: found.status, stale: found.stale };
   }
 
+  function predatesSnapshot(event: WfpEvent): boolean {
+    const taken = catalog.status().snapshotAt;
+    const logged = Date.parse(event.raw.time);
+    return taken !== null && Number.isFinite(logged) && logged < taken;
+  }
+
   return {
     enrich(event: WfpEvent): EventEnrichment {
       const body = event.body;
-      if (body.type === 'filter') catalog.applyFilterEvent(body);
+      if (body.type === 'filter' && !(options.skipFilterEventsBeforeSnapshot === true && predatesSnapshot(event))) {
+        catalog.applyFilterEvent(body);
+      }
       if (body.type !== 'network' && body.type !== 'firewall-app-block') {
         return {
           filter: null,

@@ -83,6 +83,7 @@ export function createLiveEnrichment(options: LiveEnrichmentOptions): LiveEnrich
   const enricher = createEnricher({
     catalog,
     volumeMap: volumeMapOf(config, options.volumeMap),
+    skipFilterEventsBeforeSnapshot: true,
     ...(refresher === null ? {} : { onMiss: (id: number) => refresher.onMiss(id) }),
   });
   return { enricher, catalog, refresher };

@@ -243,3 +243,27 @@ describe('netsh snapshot provider', () => {
     assert.equal(r.detail, 'netsh wfp show filters exited with 1: The requested operation requires elevation (Run as administrator).');
   });
 });
+
+describe('live enrichment and the log backlog', () => {
+  it('5447 events logged before the snapshot was taken are not applied over it; later ones are', async () => {
+    const NETSH = 'otrf/cmd_netsh_fw_mod_open_ports_2020-10-2100191105.wfp-subset.jsonl';
+    const events = fixtureEvents(NETSH).filter((e) => e.body.type === 'filter');
+    const firstAdd = events[0]!;
+    const loggedAt = Date.parse(firstAdd.raw.time);
+    assert.ok(Number.isFinite(loggedAt));
+    let now = loggedAt + 60_000; // the agent started (and took its snapshot) a minute after the Add was logged
+    const live = createLiveEnrichment({
+      config: CONFIG,
+      provider: { description: 'recorded', take: async () => (await import('../../../agent/enrich/index.ts')).readFilterSnapshotFile(SYNTHETIC_FILTERS) },
+      now: () => now,
+      timers: { setInterval: () => 0, clearInterval: () => undefined },
+    });
+    await live.refresher!.start();
+    live.enricher.enrich(firstAdd);
+    assert.equal(live.catalog.lookup(75143).status, 'not-found', 'backlog Add older than the snapshot: skipped');
+    now = loggedAt - 60_000; // a snapshot taken before the Add: the Add is news
+    await live.refresher!.refresh('timer');
+    live.enricher.enrich(firstAdd);
+    assert.equal(live.catalog.lookup(75143).status, 'found');
+  });
+});
