@@ -94,11 +94,21 @@ function formatText(source: string, filters: readonly FilterAttribution[], provi
   }
   const listed = all ? filters : blocks;
   lines.push('', `${all ? 'All filters' : 'Blocking filters'} (${listed.length}):`);
-  lines.push(`  ${'ID'.padStart(8)}  ${'ACTION'.padEnd(8)}  ${'KIND'.padEnd(18)}  ${'PROVIDER'.padEnd(14)}  ${'LAYER'.padEnd(28)}  NAME`);
-  for (const f of [...listed].sort((a, b) => a.filterId - b.filterId)) {
-    const kind = f.action === 'block' ? kindOf(f) : '-';
-    const layer = f.layerKey.replace(/^FWPM_LAYER_/, '');
-    lines.push(`  ${String(f.filterId).padStart(8)}  ${(f.action || '?').padEnd(8)}  ${kind.padEnd(18)}  ${shortProvider(f.providerKey).padEnd(14)}  ${layer.padEnd(28)}  ${f.name}`);
+  const rows = [...listed]
+    .sort((a, b) => a.filterId - b.filterId)
+    .map((f) => [
+      String(f.filterId),
+      f.action || '?',
+      f.action === 'block' ? kindOf(f) : '-',
+      shortProvider(f.providerKey),
+      f.layerKey.replace(/^FWPM_LAYER_/, ''),
+      f.name,
+    ]);
+  const header = ['ID', 'ACTION', 'KIND', 'PROVIDER', 'LAYER', 'NAME'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  for (const r of [header, ...rows]) {
+    const cells = r.map((cell, c) => (c === 0 ? cell.padStart(widths[0]!) : c === r.length - 1 ? cell : cell.padEnd(widths[c]!)));
+    lines.push(`  ${cells.join('  ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
