@@ -88,6 +88,11 @@ class Catalog implements FilterCatalog {
     }
     if (event.eventId === 5447 && change !== CHANGE_ADD) return 'ignored';
     const entry = this.#fromEvent(event);
+    const current = this.#byId.get(id);
+    if (current !== undefined && current.learnedFrom === 'snapshot' && current.filterKey === entry.filterKey && entry.filterKey !== '') {
+      // The snapshot already has this filter, with more detail (description, sub-layer, flags) than the event.
+      return event.eventId === 5441 ? 'present' : 'added';
+    }
     const previous = entry.filterKey === '' ? undefined : this.#idByKey.get(entry.filterKey);
     if (previous !== undefined && previous !== id) this.#retire(previous, this.#byId.get(previous) ?? entry);
     this.#tombstones.delete(id);

@@ -31,12 +31,14 @@ export function detached(s: string): string {
   return s.length === 0 ? '' : Buffer.from(s, 'utf8').toString('utf8');
 }
 
-export function createInterner(): Interner {
+/** Dedupes strings; past `maxEntries` it starts afresh (stored strings stay valid, only sharing resets). */
+export function createInterner(maxEntries = 100_000): Interner {
   const seen = new Map<string, string>();
   return (s) => {
     const hit = seen.get(s);
     if (hit !== undefined) return hit;
     const own = detached(s);
+    if (seen.size >= maxEntries) seen.clear();
     seen.set(own, own);
     return own;
   };

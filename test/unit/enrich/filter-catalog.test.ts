@@ -149,3 +149,20 @@ describe('FilterCatalog', () => {
 function readLines(file: string): string[] {
   return otrfLines(file).map((l) => JSON.stringify(l));
 }
+
+describe('FilterCatalog keeps the richer entry', () => {
+  it('a 5447 Add for a filter the snapshot already has (same id and key) keeps the snapshot entry', () => {
+    const snapshot = readFilterSnapshotFile(SYNTHETIC_FILTERS);
+    assert.ok(snapshot.ok);
+    const catalog = createFilterCatalog();
+    catalog.replaceSnapshot(snapshot.value);
+    const addLine = otrfLines(NETSH).find((l) => l['ChangeType'] === '%%16384')!;
+    const same = { ...addLine, FilterId: '85081', FilterKey: '{1A2B3C4D-0000-4000-8000-000000000001}' };
+    const [event] = eventsFromText(`${JSON.stringify(same)}\n`, 'derived.jsonl');
+    assert.equal(catalog.applyFilterEvent(event!.body as FilterEvent), 'added');
+    const found = catalog.lookup(85081);
+    assert.ok(found.status === 'found');
+    assert.equal(found.filter.learnedFrom, 'snapshot');
+    assert.equal(found.filter.subLayerKey, 'FWPM_SUBLAYER_MPSSVC_WF');
+  });
+});
