@@ -4,8 +4,6 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config/index.ts';
-import type { AgentConfig } from '../../config/index.ts';
 import {
   classifyBlock,
   createFileSnapshotProvider,
@@ -15,6 +13,7 @@ import type { CommandRunner, FilterAttribution, FilterSnapshotProvider } from '.
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { flag, parseOptions, stringOption } from '../parse-options.ts';
+import { loadCliConfig } from '../load-cli-config.ts';
 
 const HELP = `Usage: wfp-agent filters [--file FILE] [--json] [--all] [--config FILE]
 
@@ -152,16 +151,8 @@ export function createFiltersCommand(deps: FiltersCommandDeps = defaultDeps): Co
         io.stderr(`wfp-agent filters: unexpected argument '${parsed.parsed.positionals[0]}'. See wfp-agent filters --help.\n`);
         return EXIT_USAGE;
       }
-      let config: AgentConfig;
-      try {
-        config = loadConfig(stringOption(parsed.parsed, 'config'), (n) => io.env[n]);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          io.stderr(`${error.message}\n`);
-          return EXIT_USAGE;
-        }
-        throw error;
-      }
+      const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
+      if (config === null) return EXIT_USAGE;
       const file = stringOption(parsed.parsed, 'file') ?? (config.filters.file === '' ? undefined : config.filters.file);
       let provider: FilterSnapshotProvider;
       if (file !== undefined) provider = createFileSnapshotProvider(file);
