@@ -59,4 +59,32 @@ describe('wfp-agent replay', () => {
       await receiver.close();
     }
   });
+
+  it('--filters attributes blocks to their rule: logged with security_rule.name, routine ones only counted', async () => {
+    const line = (filterId: number) =>
+      JSON.stringify({
+        EventID: 5157, Hostname: 'WS1', SourceName: 'Microsoft-Windows-Security-Auditing', TimeCreated: '2023-08-15T05:33:55.325Z',
+        Direction: '%%14592', SourceAddress: '10.0.0.9', SourcePort: '50000', DestAddress: '10.0.0.5', DestPort: '23', Protocol: '6',
+        FilterRTID: String(filterId), LayerName: '%%14610', LayerRTID: '44', Application: '\\device\\harddiskvolume2\\windows\\system32\\tlntsvr.exe',
+      });
+    // 85081 is "Block Telnet" (a firewall rule), 78700 "Port Scanning Prevention Filter" in the synthetic snapshot.
+    const events = dir.write('blocks.jsonl', `${line(85081)}\n${line(78700)}\n`);
+    const receiver = await startOtlpReceiver();
+    try {
+      const io = captureIo({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const filters = `${FIXTURE_DIR}netsh-wfp/synthetic-filters.xml`;
+      assert.equal(await replayCommand.run(['--filters', filters, events], io), 0, io.err());
+      assert.match(io.err(), /1 logged, 1 counted only/);
+      assert.equal(receiver.logs.length, 1);
+      assert.equal(receiver.logs[0]?.attributes['security_rule.name'], 'Block Telnet');
+      const last = receiver.pointBatches[receiver.pointBatches.length - 1] ?? [];
+      const conn = last.filter((p) => p.metric === 'wfp.connection.blocks').map((p) => [p.attributes['wfp.block.kind'], p.attributes['security_rule.name'], p.value]);
+      assert.deepEqual(conn.sort(), [['policy-rule', 'Block Telnet', 1], ['stealth', 'Port Scanning Prevention Filter', 1]]);
+      const bad = captureIo();
+      assert.equal(await replayCommand.run(['--filters', FILE, FILE], bad), 2);
+      assert.match(bad.err(), /^wfp-agent replay: /);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

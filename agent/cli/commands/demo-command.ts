@@ -4,13 +4,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/index.ts';
-import { createBasicEnricher } from '../../enrich/index.ts';
-import { createEventPipeline } from '../../pipeline/index.ts';
+import { loadEnricher } from '../../enrich/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { flag, parseOptions, stringOption } from '../parse-options.ts';
-import { formatSummary, loadItems, replayFailed, replayIntoSink } from './replay-command.ts';
+import { createReplayPipeline, formatSummary, loadItems, replayChunk, replayFailed, replayIntoSink } from './replay-command.ts';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -86,9 +85,14 @@ export function createDemoCommand(options: DemoOptions = {}): Command {
       const sink = created.value;
       try {
         io.stderr(`Replaying ${files.length} bundled files of real events (test/fixtures/, see SOURCES.md there).\n`);
-        const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+        const enricher = loadEnricher({ config });
+        if (!enricher.ok) {
+          io.stderr(`wfp-agent demo: ${enricher.detail}\n`);
+          return EXIT_PROBLEMS;
+        }
+        const pipeline = createReplayPipeline(config, enricher.value);
         const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
-        const result = await replayIntoSink(items, pipeline, sink, config.exporters.batch.max_queue_size, (line) => io.stderr(`${line}\n`));
+        const result = await replayIntoSink(items, pipeline, sink, replayChunk(config), (line) => io.stderr(`${line}\n`));
         io.stderr(formatSummary(result, sink, fileProblems));
         const url = sink.prometheusUrl ?? '';
         const scraped = await fetch(url).then((r) => r.text()).catch((e: unknown) => `# cannot fetch: ${String(e)}\n`);
