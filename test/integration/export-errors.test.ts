@@ -13,7 +13,7 @@ import { createOtelTelemetrySink } from '../../agent/export/index.ts';
 import type { OtelTelemetrySink } from '../../agent/export/index.ts';
 import { loadReplayFile } from '../../agent/source/index.ts';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { Answer, OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { tempDir } from './cli-io.ts';
 import type { TempDir } from './cli-io.ts';
@@ -60,7 +60,9 @@ async function withReceiver<T>(answer: (n: number) => Answer, run: (r: OtlpRecei
   }
 }
 
-describe('OTel sink error paths', () => {
+const skip = protoUnavailable() ?? false;
+
+describe('OTel sink error paths', { skip }, () => {
   it('reports a 4xx refusal with the status and the backend text, not retryable, without retrying', async () => {
     await withReceiver(() => ({ status: 400, body: 'log record too large' }), async (r) => {
       const sink = await sinkFor(logsOnly(r.url));
@@ -161,7 +163,7 @@ describe('OTel sink error paths', () => {
   });
 });
 
-describe('OTel sink over TLS with a private CA', () => {
+describe('OTel sink over TLS with a private CA', { skip }, () => {
   let dir: TempDir;
   let ca: string;
   let tls: { key: string; cert: string };

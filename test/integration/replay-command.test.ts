@@ -2,14 +2,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { replayCommand } from '../../agent/cli/commands/replay-command.ts';
-import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { captureIo, tempDir } from './cli-io.ts';
 import type { TempDir } from './cli-io.ts';
 import { FIXTURE_DIR } from './fixture-counts.ts';
 
 const FILE = `${FIXTURE_DIR}ms-docs/event-5157.xml`;
 
-describe('wfp-agent replay', () => {
+describe('wfp-agent replay', { skip: protoUnavailable() ?? false }, () => {
   let dir: TempDir;
   before(() => {
     dir = tempDir();
