@@ -131,4 +131,28 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
       }
     });
   }
+
+  it('sends delta temporality when metrics.temporality is delta: the points of all pushes add up to the counts', async () => {
+    const receiver: OtlpReceiver = await startOtlpReceiver();
+    try {
+      const config = dir.write(
+        'delta.yaml',
+        `exporters:\n  otlp:\n    endpoint: ${receiver.url}\n    logs: false\n  batch: {max_queue_size: 100, max_export_batch_size: 40}\nmetrics: {temporality: delta}\n`,
+      );
+      const io = captureIo();
+      assert.equal(await replayCommand.run(['--config', config, ...files], io), 0, io.err());
+      assert.ok(receiver.pointBatches.length > 1, 'several pushes');
+      const totals = new Map<string, number>();
+      for (const p of receiver.points) {
+        if (!p.metric.startsWith('wfp.')) continue;
+        assert.equal(p.temporality, 1, 'delta');
+        const prom = `${p.metric.replace(/\./g, '_')}_total`;
+        totals.set(prom, (totals.get(prom) ?? 0) + p.value);
+      }
+      assert.deepEqual([...totals].sort(), [...expectedCounts().total].sort());
+      assert.equal(receiver.logs.length, 0);
+    } finally {
+      await receiver.close();
+    }
+  });
 });

@@ -129,15 +129,18 @@ export async function startVictoriaMetrics(): Promise<Backend> {
   return { url, query: (q) => promQuery(url, q), stop };
 }
 
-/** Prometheus scraping `target` (host:port, path /metrics) every second. */
-export async function startPrometheus(target: string): Promise<Backend> {
+/** Prometheus scraping each `jobs` entry (job name → host:port, path /metrics) every second. */
+export async function startPrometheus(jobs: Readonly<Record<string, string>>): Promise<Backend> {
   if (PROMETHEUS === null) throw new Error(`prometheus not found: ${SETUP_HINT}`);
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'wfp-prom-'));
   const configFile = join(dataDir, 'prometheus.yml');
   writeFileSync(
     configFile,
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: wfp-agent\n    static_configs:\n      - targets: ['${target}']\n`,
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n` +
+      Object.entries(jobs)
+        .map(([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${target}']\n`)
+        .join(''),
   );
   const log: string[] = [];
   const child = started(
