@@ -6,6 +6,9 @@ import type { PushMetricExporter, ResourceMetrics, InstrumentType } from '@opent
 
 const SUCCESS = 0; // ExportResultCode.SUCCESS; a const enum in the SDK's types
 
+/** Told about every failed export, e.g. to count it in a self-metric. */
+export type OnExportFailure = (error: unknown) => void;
+
 export interface ExportTally {
   /** Log records the backend accepted. */
   exported: number;
@@ -21,7 +24,7 @@ export function createTally(): ExportTally {
   return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null };
 }
 
-export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally): LogRecordExporter {
+export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): LogRecordExporter {
   return {
     export(logs: ReadableLogRecord[], done: (result: ExportResult) => void) {
       inner.export(logs, (result) => {
@@ -33,6 +36,7 @@ export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally)
           tally.failed += logs.length;
           tally.lastOk = false;
           tally.lastError = result.error ?? new Error('export failed');
+          onFailure(tally.lastError);
         }
         done(result);
       });
@@ -42,7 +46,7 @@ export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally)
   };
 }
 
-export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTally): PushMetricExporter {
+export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): PushMetricExporter {
   const observed: PushMetricExporter = {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void) {
       inner.export(metrics, (result) => {
@@ -54,6 +58,7 @@ export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTa
           tally.failed += 1;
           tally.lastOk = false;
           tally.lastError = result.error ?? new Error('export failed');
+          onFailure(tally.lastError);
         }
         done(result);
       });
@@ -76,7 +81,13 @@ export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTa
 export interface ClassifiedError {
   readonly retryable: boolean;
   readonly message: string;
+  /** Bounded value for the `error.type` metric attribute. */
+  readonly type: ExportErrorType;
 }
+
+export type ExportErrorType = 'http_4xx' | 'http_5xx' | 'retries_exhausted' | 'network' | 'tls' | 'timeout' | 'other';
+
+const TLS_CODE = /CERT|SELF_SIGNED|SSL|TLS|UNABLE_TO_(GET|VERIFY)/;
 
 // Network failures that go away by themselves; TLS and 4xx failures need an admin.
 const RETRYABLE_CODES: ReadonlySet<string> = new Set([
@@ -85,26 +96,28 @@ const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 
 /** Turn an SDK export error into one line and whether trying again later can help. */
 export function classifyExportError(error: unknown): ClassifiedError {
-  if (error === null || typeof error !== 'object') return { retryable: true, message: String(error) };
+  if (error === null || typeof error !== 'object') return { retryable: true, message: String(error), type: 'other' };
   const e = error as { message?: unknown; code?: unknown; data?: unknown; name?: unknown };
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(e.name ?? 'export failed');
   if (typeof e.code === 'number') {
     // OTLPExporterError from a non-retryable HTTP answer: the status code and the backend's own words.
     const body = typeof e.data === 'string' && e.data !== '' ? `: ${oneLine(e.data)}` : '';
     const retryable = e.code >= 500 || e.code === 408 || e.code === 429;
-    return { retryable, message: `HTTP ${e.code} ${message}${body}` };
+    return { retryable, message: `HTTP ${e.code} ${message}${body}`, type: e.code >= 500 ? 'http_5xx' : 'http_4xx' };
   }
   if (typeof e.code === 'string') {
-    return { retryable: RETRYABLE_CODES.has(e.code), message: `${e.code}: ${oneLine(message)}` };
+    const type: ExportErrorType = RETRYABLE_CODES.has(e.code) ? 'network' : TLS_CODE.test(e.code) ? 'tls' : 'other';
+    return { retryable: RETRYABLE_CODES.has(e.code), message: `${e.code}: ${oneLine(message)}`, type };
   }
   if (/retryable status/i.test(message)) {
     return {
       retryable: true,
       message: 'backend answered 429/502/503/504 on every retry until the export timeout (Retry-After honoured)',
+      type: 'retries_exhausted',
     };
   }
-  if (/timed? ?out/i.test(message)) return { retryable: true, message: `timeout: ${oneLine(message)}` };
-  return { retryable: true, message: oneLine(message) };
+  if (/timed? ?out/i.test(message)) return { retryable: true, message: `timeout: ${oneLine(message)}`, type: 'timeout' };
+  return { retryable: true, message: oneLine(message), type: 'other' };
 }
 
 function oneLine(s: string): string {

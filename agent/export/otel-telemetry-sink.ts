@@ -9,7 +9,7 @@
 // flush() forces both providers and then reads what the observed exporters saw, so it can answer `ok:false`
 // when a backend refused or failed, or when the batch queue dropped records: the live pump acks only what
 // really left the machine.
-import type { Logger, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import type { Counter, Logger, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -90,6 +90,11 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   for (const o of [logsSettings, metricSettings, metricOptions]) if (o !== null && !o.ok) problems.push(...o.problems);
   if (problems.length > 0 || !metricOptions.ok) return { ok: false, problems };
 
+  // Self-metric for failed exports; the counter exists once the MeterProvider does (readers come first).
+  let failures: Counter | null = null;
+  const countFailure = (signal: 'logs' | 'metrics') => (error: unknown) =>
+    failures?.add(1, { signal, 'error.type': classifyExportError(error).type });
+
   // Metric readers first: the MeterProvider takes them at construction.
   const readers: IMetricReader[] = [];
   const metricTally = createTally();
@@ -99,7 +104,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     if (!built.ok) return { ok: false, problems: [`exporters.otlp (metrics): ${built.problem}`] };
     readers.push(
       new PeriodicExportingMetricReader({
-        exporter: observeMetricExporter(built.value, metricTally),
+        exporter: observeMetricExporter(built.value, metricTally, countFailure('metrics')),
         exportIntervalMillis: metricOptions.value.exportIntervalMillis,
         exportTimeoutMillis: Math.min(metricSettings.value.timeoutMillis * 2, metricOptions.value.exportIntervalMillis),
       }),
@@ -127,6 +132,11 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     views: [{ instrumentName: 'wfp.*', aggregationCardinalityLimit: metrics.cardinality_limit }],
   });
 
+  failures = meterProvider.getMeter(SCOPE, AGENT_VERSION).createCounter('wfp.agent.export.failures', {
+    unit: '{export}',
+    description: 'OTLP export requests that failed after the SDK retries, by signal and error.type.',
+  });
+
   let dropped = 0;
   const selfObs: ApiMeterProvider = createDropCountingMeterProvider(meterProvider, (n) => (dropped += n));
   const logTallies: ExportTally[] = [];
@@ -147,7 +157,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     }
     const tally = createTally();
     logTallies.push(tally);
-    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(built.value, tally), ...batchOptions }));
+    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(built.value, tally, countFailure('logs')), ...batchOptions }));
     destinations.push(`logs → OTLP ${logsSettings.value.protocol} ${logsSettings.value.url}`);
   }
   if (exporters.console.enabled) {

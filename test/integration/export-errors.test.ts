@@ -65,7 +65,7 @@ const skip = protoUnavailable() ?? false;
 describe('OTel sink error paths', { skip }, () => {
   it('reports a 4xx refusal with the status and the backend text, not retryable, without retrying', async () => {
     await withReceiver(() => ({ status: 400, body: 'log record too large' }), async (r) => {
-      const sink = await sinkFor(logsOnly(r.url));
+      const sink = await sinkFor(logsOnly(r.url, '  prometheus: {enabled: true, port: 0}\n'));
       const n = await emitAll(sink);
       const result = await sink.flush();
       assert.equal(result.ok, false);
@@ -77,6 +77,10 @@ describe('OTel sink error paths', { skip }, () => {
       assert.deepEqual({ ...sink.stats(), lastError: null }, { events: n, logRecords: n, exported: 0, failed: n, dropped: 0, metricExportsFailed: 0, lastError: null });
       // The next flush answers only for what happened since: nothing new, so ok.
       assert.deepEqual(await sink.flush(), { ok: true });
+      // Self-metrics: our failed-export counter and the SDK's processed-records counter with the error type.
+      const text = await (await fetch(sink.prometheusUrl ?? '')).text();
+      assert.match(text, /^wfp_agent_export_failures_total\{signal="logs",error_type="http_4xx",.*\} 1$/m);
+      assert.match(text, new RegExp(`^otel_sdk_processor_log_processed_total\\{.*error_type="OTLPExporterError".*\\} ${n}$`, 'm'));
       await sink.shutdown();
     });
   });
@@ -148,7 +152,7 @@ describe('OTel sink error paths', { skip }, () => {
 
   it('counts and reports what the batch queue drops when it is full', async () => {
     await withReceiver(() => ({ status: 200 }), async (r) => {
-      const sink = await sinkFor(logsOnly(r.url, '  batch: {max_queue_size: 5, max_export_batch_size: 5}\n'));
+      const sink = await sinkFor(logsOnly(r.url, '  batch: {max_queue_size: 5, max_export_batch_size: 5}\n  prometheus: {enabled: true, port: 0}\n'));
       const n = await emitAll(sink); // synchronously, faster than any export: the queue overflows
       const result = await sink.flush();
       const s = sink.stats();
@@ -158,6 +162,8 @@ describe('OTel sink error paths', { skip }, () => {
       assert.equal(s.exported + s.dropped, n, 'every record is either delivered or counted as dropped');
       assert.equal(r.logs.length, s.exported);
       assert.equal(s.failed, 0);
+      const text = await (await fetch(sink.prometheusUrl ?? '')).text();
+      assert.match(text, new RegExp(`^otel_sdk_processor_log_processed_total\\{.*error_type="queue_full".*\\} ${s.dropped}$`, 'm'));
       await sink.shutdown();
     });
   });

@@ -120,7 +120,7 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
         const last = receiver.pointBatches[receiver.pointBatches.length - 1] ?? [];
         const totals = new Map<string, number>();
         for (const p of last) {
-          if (!p.metric.startsWith('wfp.')) continue;
+          if (!p.metric.startsWith('wfp.') || p.metric.startsWith('wfp.agent.')) continue;
           assert.equal(p.temporality, 2, 'cumulative');
           const prom = `${p.metric.replace(/\./g, '_')}_total`;
           totals.set(prom, (totals.get(prom) ?? 0) + p.value);
@@ -144,7 +144,7 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
       assert.ok(receiver.pointBatches.length > 1, 'several pushes');
       const totals = new Map<string, number>();
       for (const p of receiver.points) {
-        if (!p.metric.startsWith('wfp.')) continue;
+        if (!p.metric.startsWith('wfp.') || p.metric.startsWith('wfp.agent.')) continue;
         assert.equal(p.temporality, 1, 'delta');
         const prom = `${p.metric.replace(/\./g, '_')}_total`;
         totals.set(prom, (totals.get(prom) ?? 0) + p.value);

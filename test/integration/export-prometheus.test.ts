@@ -58,7 +58,7 @@ describe('Prometheus scrapes the pull endpoint', { skip: PROMETHEUS === null ? `
 
   it('returns per layer and per app exactly the counts of the replayed fixture events', async () => {
     const expected = expectedCounts();
-    const selector = '{__name__=~"wfp_.+_total", job="wfp-agent"}';
+    const selector = '{__name__=~"wfp_.+_total", __name__!~"wfp_agent_.+", job="wfp-agent"}';
     const grand = [...expected.total.values()].reduce((a, b) => a + b, 0);
     const byTotal = await queryUntil(prom, `sum by (__name__) (${selector})`, (s) => s.reduce((n, x) => n + x.value, 0) === grand, 30_000);
     assert.deepEqual(sortedEntries(countsBy(byTotal, '__name__')).map(([k, v]) => [k.split('|')[0], v]), sortedEntries(expected.total));
@@ -78,7 +78,7 @@ describe('Prometheus scrapes the pull endpoint', { skip: PROMETHEUS === null ? `
     // kept, excel.exe ×4 overflow; the packet drops' first app is listener.exe, System ×1 overflows.
     const byMetric = Object.fromEntries(fired.map((s) => [s.labels['__name__'], s.value]));
     assert.deepEqual(byMetric, { wfp_connection_blocks_total: 6, wfp_app_blocks_total: 4, wfp_packet_drops_total: 1 });
-    const totals = await prom.query('sum by (__name__) ({__name__=~"wfp_.+_total", job="wfp-agent-limited"})');
+    const totals = await prom.query('sum by (__name__) ({__name__=~"wfp_.+_total", __name__!~"wfp_agent_.+", job="wfp-agent-limited"})');
     assert.deepEqual(
       totals.map((s) => [s.labels['__name__'], s.value]).sort(),
       [...expectedCounts().total].sort(),

@@ -42,7 +42,7 @@ describe('replay → VictoriaMetrics (OTLP protobuf) → PromQL', { skip: VICTOR
     assert.match(io.err(), /Metric exports failed: 0\./);
 
     const expected = expectedCounts();
-    const selector = '{__name__=~"wfp_.+_total"}';
+    const selector = '{__name__=~"wfp_.+_total", __name__!~"wfp_agent_.+"}';
     const totalOf = (m: Counts) => [...m.values()].reduce((a, b) => a + b, 0);
     const grand = totalOf(expected.total);
     const byTotal = await queryUntil(vm, `sum by (__name__) (${selector})`, (s) => s.reduce((n, x) => n + x.value, 0) === grand);
