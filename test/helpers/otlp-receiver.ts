@@ -61,8 +61,8 @@ export interface Answer {
 export interface ReceiverOptions {
   /** Decide the answer per request (n counts from 1 over all requests); default 200 with an empty body. */
   readonly answer?: (request: ReceivedRequest, n: number) => Answer;
-  /** Serve https with this key and certificate (PEM). */
-  readonly tls?: { readonly key: string; readonly cert: string };
+  /** Serve https with this key and certificate (PEM); with `clientCa`, require a client certificate it signed. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly clientCa?: string };
 }
 
 export interface OtlpReceiver {
@@ -195,7 +195,14 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     });
   };
   const server: Server =
-    options.tls === undefined ? createHttpServer(handler) : createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler);
+    options.tls === undefined
+      ? createHttpServer(handler)
+      : createHttpsServer(
+          options.tls.clientCa === undefined
+            ? { key: options.tls.key, cert: options.tls.cert }
+            : { key: options.tls.key, cert: options.tls.cert, ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true },
+          handler,
+        );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

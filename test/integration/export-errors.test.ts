@@ -51,7 +51,11 @@ async function emitAll(sink: OtelTelemetrySink): Promise<number> {
   return all.length;
 }
 
-async function withReceiver<T>(answer: (n: number) => Answer, run: (r: OtlpReceiver) => Promise<T>, tls?: { key: string; cert: string }): Promise<T> {
+async function withReceiver<T>(
+  answer: (n: number) => Answer,
+  run: (r: OtlpReceiver) => Promise<T>,
+  tls?: { key: string; cert: string; clientCa?: string },
+): Promise<T> {
   const receiver = await startOtlpReceiver(tls === undefined ? { answer: (_req, n) => answer(n) } : { answer: (_req, n) => answer(n), tls });
   try {
     return await run(receiver);
@@ -181,6 +185,10 @@ describe('OTel sink over TLS with a private CA', { skip }, () => {
     openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=127.0.0.1');
     dir.write('ext.cnf', 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
     openssl('x509', '-req', '-in', p('server.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.pem'), '-days', '1', '-extfile', p('ext.cnf'));
+    // A client certificate from the same CA, for mutual TLS.
+    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('client.key'), '-out', p('client.csr'), '-subj', '/CN=wfp-agent');
+    dir.write('client.cnf', 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+    openssl('x509', '-req', '-in', p('client.csr'), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('client.pem'), '-days', '1', '-extfile', p('client.cnf'));
     ca = p('ca.pem');
     tls = { key: readFileSync(p('server.key'), 'utf8'), cert: readFileSync(p('server.pem'), 'utf8') };
   });
@@ -216,6 +224,24 @@ describe('OTel sink over TLS with a private CA', { skip }, () => {
       assert.equal(r.logs.length, n);
       await sink.shutdown();
     }, tls);
+  });
+
+  it('presents the client certificate from tls.client_certificate_file / client_key_file (mutual TLS)', async () => {
+    const mtls = { ...tls, clientCa: readFileSync(ca, 'utf8') };
+    await withReceiver(() => ({ status: 200 }), async (r) => {
+      const without = await sinkFor(logsOnly(r.url, '', `    tls: {ca_file: ${ca}}\n`));
+      await emitAll(without);
+      const refused = await without.flush();
+      assert.equal(refused.ok, false, 'the server requires a client certificate');
+      await without.shutdown();
+      const cert = `${dir.path}/client.pem`;
+      const key = `${dir.path}/client.key`;
+      const sink = await sinkFor(logsOnly(r.url, '', `    tls: {ca_file: ${ca}, client_certificate_file: ${cert}, client_key_file: ${key}}\n`));
+      const n = await emitAll(sink);
+      assert.deepEqual(await sink.flush(), { ok: true });
+      assert.equal(r.logs.length, n);
+      await sink.shutdown();
+    }, mtls);
   });
 
   it('says which file is missing when the CA bundle cannot be read', async () => {
