@@ -50,7 +50,7 @@ unpack() {
   if [ -e "$dir/$check" ]; then return 0; fi
   tmp="$(mktemp -d)"
   chmod 755 "$tmp"
-  (cd "$tmp" && apt_retry apt-get download -qq "$spec")
+  (cd "$tmp" && apt_retry apt-get download -qq -o APT::Sandbox::User=root "$spec")
   rm -rf "$dir"
   dpkg -x "$tmp"/*.deb "$dir"
   rm -rf "$tmp"
