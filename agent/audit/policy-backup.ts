@@ -20,6 +20,7 @@ export interface PolicyBackupOptions {
 export interface PolicyBackup {
   readonly policyFile: string;
   readonly logSizeFile: string;
+  hasPolicyBackup(): Promise<boolean>;
   /** Back up the audit policy unless a backup exists; returns the command run (null when one existed). */
   ensurePolicyBackup(): Promise<Result<string | null>>;
   /** Remember the Security log's maximum size before the first raise (no-op when remembered). */
@@ -38,6 +39,7 @@ export function createPolicyBackup(options: PolicyBackupOptions): PolicyBackup {
   return {
     policyFile,
     logSizeFile,
+    hasPolicyBackup: () => fs.exists(policyFile),
     async ensurePolicyBackup() {
       if (await fs.exists(policyFile)) return ok(null);
       await fs.mkdirp(stateDir);
