@@ -1,6 +1,6 @@
 // The machine's audit state through auditpol and wevtutil: run a planned command, check its exit code and
 // timeout, and turn failures into one operator line. State is read only in locale-independent forms.
-import { join } from 'node:path';
+import { statePath } from './state-dir.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditFs } from './audit-fs.ts';
@@ -57,7 +57,7 @@ export function createAuditMachine(options: AuditMachineOptions): AuditMachine {
   return {
     async readPolicy() {
       await fs.mkdirp(workDir);
-      const file = join(workDir, `audit-read-${process.pid}-${++sequence}.csv`);
+      const file = statePath(workDir, `audit-read-${process.pid}-${++sequence}.csv`);
       try {
         const done = await exec(backupPolicyCommand(tools, file));
         if (!done.ok) return done;

@@ -46,6 +46,6 @@ export { createAuditGovernor } from './audit-governor.ts';
 export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason, Timers } from './audit-governor.ts';
 export { buildAudit } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';
-export { resolveStateDir } from './state-dir.ts';
+export { resolveStateDir, statePath } from './state-dir.ts';
 export type { StateDirContext } from './state-dir.ts';
 export { parseDurationMs } from './parse-duration.ts';

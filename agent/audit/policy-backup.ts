@@ -1,7 +1,7 @@
 // The machine's audit policy (and Security log size) as found before the agent's first change, kept in the
 // state dir, and put back by `wfp-agent audit restore`. An existing backup is never overwritten: it holds the
 // state from before the agent, not from after its last run.
-import { join } from 'node:path';
+import { statePath } from './state-dir.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditFs } from './audit-fs.ts';
@@ -32,8 +32,8 @@ export interface PolicyBackup {
 export function createPolicyBackup(options: PolicyBackupOptions): PolicyBackup {
   const { machine, fs, stateDir } = options;
   const now = options.now ?? (() => new Date());
-  const policyFile = join(stateDir, POLICY_BACKUP_FILE);
-  const logSizeFile = join(stateDir, LOG_SIZE_BACKUP_FILE);
+  const policyFile = statePath(stateDir, POLICY_BACKUP_FILE);
+  const logSizeFile = statePath(stateDir, LOG_SIZE_BACKUP_FILE);
   const stamp = (): string => now().toISOString().replace(/[:.]/g, '-');
 
   return {

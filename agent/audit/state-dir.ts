@@ -16,3 +16,8 @@ export function resolveStateDir(configured: string, context: StateDirContext): s
   if (configured === '') return join(context.cwd, '.state');
   return isAbsolute(configured) ? configured : join(context.cwd, configured);
 }
+
+/** A file in the state dir, joined in the dir's own style (a `C:\…` dir stays Windows-style on any OS). */
+export function statePath(dir: string, name: string): string {
+  return /^[A-Za-z]:\\/.test(dir) ? win32.join(dir, name) : join(dir, name);
+}
