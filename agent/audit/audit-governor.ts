@@ -19,6 +19,9 @@ import type { SecurityLogSettings } from './security-log.ts';
 import { retentionProblem, sizeToRaise } from './security-log.ts';
 import { canonicalGuid, isStrictGuid } from './subcategories.ts';
 
+/** Shortest drift-check period honoured. */
+export const MIN_CHECK_INTERVAL_MS = 10_000;
+
 export type CheckReason = 'start' | 'interval' | 'event-4719' | 'apply';
 
 export interface CheckReport {
@@ -96,11 +99,21 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   }
 
   function launch(reason: CheckReason): Promise<CheckReport> {
-    const p: Promise<CheckReport> = runCheck(reason).finally(() => {
-      if (running === p) running = null;
-    });
+    const p: Promise<CheckReport> = runCheck(reason)
+      .catch((error: unknown) => unexpected(reason, error))
+      .finally(() => {
+        if (running === p) running = null;
+      });
     running = p;
     return p;
+  }
+
+  // File-system errors (state dir not writable, …) end the check with a report, never an unhandled rejection.
+  function unexpected(reason: CheckReason, error: unknown): CheckReport {
+    const message = `The audit check failed: ${(error as Error).message ?? String(error)}`;
+    telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'audit.check.reason': reason } });
+    const mode = reason === 'apply' || config.mode === 'enforce' ? 'enforce' : 'verify';
+    return { reason, mode, rows: [], after: null, changes: [], gpo: null, refused: null, securityLog: null, errors: [message] };
   }
 
   function logDrift(rows: readonly DriftRow[], reason: CheckReason, mode: string): void {
@@ -214,10 +227,10 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
     }
 
     if (raiseTo !== null && securityLog !== null) {
-      const kept = await backup.ensureLogSizeBackup(securityLog.maxSizeBytes);
-      const set = kept.ok ? await machine.setSecurityLogMaxSize(raiseTo) : kept;
+      await backup.ensureLogSizeBackup(securityLog.maxSizeBytes);
+      const set = await machine.setSecurityLogMaxSize(raiseTo);
       if (!set.ok) fail(`Raising the Security log size failed: ${set.detail}`);
-      else if (typeof set.value === 'string') {
+      else {
         changes.push(set.value);
         telemetry.log({
           name: 'wfp.audit.change',
@@ -250,7 +263,9 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       if (config.mode === 'off' || stopped) return null;
       const first = await check('start');
       if (!stopped && interval === null) {
-        interval = timers.setInterval(() => void check('interval'), parseDurationMs(config.check_interval));
+        // Clamped: `0s` would turn the timer into a busy loop of auditpol calls.
+        const every = Math.max(MIN_CHECK_INTERVAL_MS, parseDurationMs(config.check_interval));
+        interval = timers.setInterval(() => void check('interval'), every);
       }
       return first;
     },

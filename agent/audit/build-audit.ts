@@ -48,7 +48,8 @@ export interface AuditStage {
 export function buildAudit(config: AuditPolicyConfig, deps: AuditDeps): Result<AuditStage, 'bad-subcategory'> {
   const policy = buildDesiredPolicy(config);
   if (!policy.ok) return err(policy.reason, policy.detail);
-  const timeoutMs = parseDurationMs(config.command_timeout);
+  // Clamped: execFile treats 0 as "no timeout", the opposite of what `0s` would mean.
+  const timeoutMs = Math.max(100, parseDurationMs(config.command_timeout));
   const tools = windowsToolPaths(deps.systemRoot);
   const machine = createAuditMachine({ runner: deps.runner, fs: deps.fs, tools, workDir: deps.stateDir, timeoutMs });
   const gpo =

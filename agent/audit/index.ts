@@ -42,7 +42,7 @@ export { createPolicyBackup, POLICY_BACKUP_FILE, LOG_SIZE_BACKUP_FILE } from './
 export type { PolicyBackup, PolicyBackupOptions } from './policy-backup.ts';
 export { createAuditTelemetry, AUDIT_SCOPE } from './audit-telemetry.ts';
 export type { AuditTelemetry, AuditTelemetryOptions, AuditLogEvent, AuditEventName } from './audit-telemetry.ts';
-export { createAuditGovernor } from './audit-governor.ts';
+export { createAuditGovernor, MIN_CHECK_INTERVAL_MS } from './audit-governor.ts';
 export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason, Timers } from './audit-governor.ts';
 export { buildAudit } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';

@@ -23,8 +23,8 @@ export interface PolicyBackup {
   hasPolicyBackup(): Promise<boolean>;
   /** Back up the audit policy unless a backup exists; returns the command run (null when one existed). */
   ensurePolicyBackup(): Promise<Result<string | null>>;
-  /** Remember the Security log's maximum size before the first raise (no-op when remembered). */
-  ensureLogSizeBackup(maxSizeBytes: number): Promise<Result<boolean>>;
+  /** Remember the Security log's maximum size before the first raise (false when already remembered). */
+  ensureLogSizeBackup(maxSizeBytes: number): Promise<boolean>;
   /** Put everything back; the used backup files are renamed `*.restored-<time>` so a later first change backs up anew. */
   restore(): Promise<Result<string[]>>;
 }
@@ -47,10 +47,10 @@ export function createPolicyBackup(options: PolicyBackupOptions): PolicyBackup {
       return done.ok ? ok(done.value) : err(done.reason, `Backing up the audit policy failed, so nothing was changed: ${done.detail}`);
     },
     async ensureLogSizeBackup(maxSizeBytes) {
-      if (await fs.exists(logSizeFile)) return ok(false);
+      if (await fs.exists(logSizeFile)) return false;
       await fs.mkdirp(stateDir);
       await fs.writeFile(logSizeFile, `${JSON.stringify({ version: 1, maxSizeBytes })}\n`);
-      return ok(true);
+      return true;
     },
     async restore() {
       const done: string[] = [];

@@ -196,6 +196,15 @@ describe('audit governor', () => {
     assert.equal(telemetry.logs().find((l) => l.eventName === 'wfp.audit.error')?.severityText, 'ERROR');
   });
 
+  it('a state dir that cannot be written ends the check with a report, not a rejection', async () => {
+    const win = createFakeWindows();
+    win.fs.mkdirp = () => Promise.reject(new Error("EACCES: permission denied, mkdir '/state'"));
+    const { telemetry, stage } = setup({ win });
+    const report = await stage.governor.check('interval');
+    assert.deepEqual(report.errors, ["The audit check failed: EACCES: permission denied, mkdir '/state'"]);
+    assert.equal(telemetry.logs().at(-1)?.eventName, 'wfp.audit.error');
+  });
+
   it('a failing auditpol is reported with its exit code, message and a hint', async () => {
     const { stage } = setup({ runner: createFailingRunner() });
     const report = await stage.governor.check('start');
