@@ -5,13 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../agent/cli/command.ts';
 import { createAuditCommand } from '../../agent/cli/commands/audit-command.ts';
 import { AUDIT_CSE_HISTORY_KEY, buildAudit } from '../../agent/audit/index.ts';
 import { loadConfig } from '../../agent/config/index.ts';
-import type { AuditPolicyChangeEvent } from '../../agent/interpret/index.ts';
 import { createFakeWindows } from '../helpers/fake-auditpol-windows.ts';
 import { createTelemetryHarness } from '../helpers/fake-auditpol-telemetry.ts';
+import { auditPolicyChange, captureIo } from '../helpers/fake-auditpol-cli.ts';
 
 const FPC = '{0CCE9226-69AE-11D9-BED3-505054503030}';
 const FPD = '{0CCE9225-69AE-11D9-BED3-505054503030}';
@@ -24,34 +23,14 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const CONFIG = join(dir, 'agent.yaml');
 writeFileSync(CONFIG, 'state_dir: /state\naudit_policy:\n  check_interval: 1h\n');
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: dir, out: () => out, err: () => err };
-}
 
-function event4719(guid: string): AuditPolicyChangeEvent {
-  const coded = (raw: string, name: string) => ({ raw, code: Number(raw.slice(2)), name });
-  return {
-    type: 'audit-policy-change',
-    eventId: 4719,
-    subjectUserSid: 'S-1-5-18',
-    subjectUserName: 'WS01$',
-    subjectDomainName: 'CONTOSO',
-    subjectLogonId: '0x3e7',
-    category: coded('%%8276', 'Object Access'),
-    subcategory: coded('%%12810', 'Filtering Platform Connection'),
-    subcategoryGuid: guid.toLowerCase(),
-    changes: [coded('%%8450', 'Failure removed')],
-  };
-}
 
 describe('audit policy end to end (fake de-DE Windows)', () => {
   const original = { [LOGON]: 3, [APC]: 1, [FPC]: 1 };
   const win = createFakeWindows({ locale: 'de-DE', initial: original, securityLog: { maxSizeBytes: 20971520 } });
   const cli = createAuditCommand({ platform: 'linux', runner: win.runner, fs: win.fs });
   const run = async (...args: string[]) => {
-    const io = captureIo();
+    const io = captureIo(dir);
     const code = await cli.run([...args, '--config', CONFIG], io);
     return { code, out: io.out(), err: io.err() };
   };
@@ -107,11 +86,11 @@ describe('audit policy end to end (fake de-DE Windows)', () => {
     assert.ok(enforce.ok && verify.ok);
 
     await win.auditpol.run(['/set', `/subcategory:${FPC}`, '/failure:disable']);
-    const seen = await verify.value.governor.onAuditPolicyChangeEvent(event4719(FPC));
+    const seen = await verify.value.governor.onAuditPolicyChangeEvent(auditPolicyChange(FPC.toLowerCase()));
     assert.deepEqual(seen?.changes, []);
     assert.equal(win.auditpol.policy.get(FPC), 0);
 
-    const fixed = await enforce.value.governor.onAuditPolicyChangeEvent(event4719(FPC));
+    const fixed = await enforce.value.governor.onAuditPolicyChangeEvent(auditPolicyChange(FPC.toLowerCase()));
     assert.deepEqual(fixed?.changes, [`C:\\Windows\\System32\\auditpol.exe /set /subcategory:${FPC} /success:disable /failure:enable`]);
     assert.equal(win.auditpol.policy.get(FPC), 2);
     assert.match(win.fs.text('/state/audit-policy-backup.csv') ?? '', /Erfolg,,1/, 'the first backup (before the agent) is kept');
@@ -128,11 +107,11 @@ describe('audit policy end to end (fake de-DE Windows)', () => {
   it('a GPO appearing later stops enforce from changing anything', async () => {
     const gpoWin = createFakeWindows({ locale: 'de-DE', registry: { [AUDIT_CSE_HISTORY_KEY]: { subkeys: ['0'] } } });
     const gpoCli = createAuditCommand({ platform: 'linux', runner: gpoWin.runner, fs: gpoWin.fs });
-    const io = captureIo();
+    const io = captureIo(dir);
     assert.equal(await gpoCli.run(['apply', '--config', CONFIG], io), 1);
     assert.match(io.err(), /set by Group Policy .*Group Policy\\History\\\{F3CCC681-B74C-4060-9F26-CD84525DCA2A\} \(1 GPOs with audit settings applied\)/);
     assert.deepEqual(gpoWin.changes(), []);
-    const status = captureIo();
+    const status = captureIo(dir);
     await gpoCli.run(['status', '--config', CONFIG], status);
     assert.match(status.out(), /Group Policy sets the advanced audit policy .*: enforce changes nothing here\./);
   });
@@ -157,7 +136,7 @@ describe('audit policy end to end (fake de-DE Windows)', () => {
   it("an unelevated prompt gets the tool's error and a hint, and nothing changes", async () => {
     const plain = createFakeWindows();
     plain.auditpol.elevated = false;
-    const io = captureIo();
+    const io = captureIo(dir);
     const code = await createAuditCommand({ platform: 'linux', runner: plain.runner, fs: plain.fs }).run(['status', '--config', CONFIG], io);
     assert.equal(code, 1);
     assert.match(io.err(), /exited with 1314: Error 0x00000522 occurred: A required privilege is not held by the client\. \(run the agent as an administrator or LocalSystem\)/);

@@ -3,17 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../../agent/cli/command.ts';
 import { main } from '../../../agent/cli/main.ts';
 import { createAuditCommand } from '../../../agent/cli/commands/audit-command.ts';
 import { createFixedGpoDetector, NOT_GPO_MANAGED } from '../../../agent/audit/index.ts';
 import { createFakeWindows } from '../../helpers/fake-auditpol-windows.ts';
+import { captureIo } from '../../helpers/fake-auditpol-cli.ts';
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 const NSA = new URL('../../fixtures/auditpol/nsacyber-audit.csv', import.meta.url).pathname;
 const RIT = new URL('../../../../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv', import.meta.url).pathname;

@@ -4,11 +4,11 @@ import type { AuditPolicyConfig } from '../../../agent/config/index.ts';
 import { parseConfig } from '../../../agent/config/index.ts';
 import type { AuditDeps, AuditStage, CommandRunner, GpoDetector } from '../../../agent/audit/index.ts';
 import { buildAudit, createFixedGpoDetector, NOT_GPO_MANAGED } from '../../../agent/audit/index.ts';
-import type { AuditPolicyChangeEvent } from '../../../agent/interpret/index.ts';
 import type { FakeWindows } from '../../helpers/fake-auditpol-windows.ts';
 import { createFailingRunner, createFakeWindows, createHangingRunner } from '../../helpers/fake-auditpol-windows.ts';
 import type { TelemetryHarness } from '../../helpers/fake-auditpol-telemetry.ts';
 import { createTelemetryHarness } from '../../helpers/fake-auditpol-telemetry.ts';
+import { auditPolicyChange } from '../../helpers/fake-auditpol-cli.ts';
 
 const FPC = '{0CCE9226-69AE-11D9-BED3-505054503030}';
 const FPD = '{0CCE9225-69AE-11D9-BED3-505054503030}';
@@ -43,21 +43,6 @@ function setup(options: { yaml?: string; win?: FakeWindows; runner?: CommandRunn
   return { win, telemetry, stage: built.value as AuditStage };
 }
 
-function event4719(guid: string): AuditPolicyChangeEvent {
-  const coded = (raw: string, name: string) => ({ raw, code: Number(raw.slice(2)), name });
-  return {
-    type: 'audit-policy-change',
-    eventId: 4719,
-    subjectUserSid: 'S-1-5-21-1-2-3-500',
-    subjectUserName: 'attacker',
-    subjectDomainName: 'CONTOSO',
-    subjectLogonId: '0x3e7',
-    category: coded('%%8276', 'Object Access'),
-    subcategory: coded('%%12810', 'Filtering Platform Connection'),
-    subcategoryGuid: guid,
-    changes: [coded('%%8450', 'Failure removed')],
-  };
-}
 
 describe('audit governor', () => {
   it('verify: reports drift with gauges and one log record per drift, changes nothing', async () => {
@@ -146,15 +131,15 @@ describe('audit governor', () => {
   it('a 4719 for a managed subcategory re-checks at once; other subcategories and mode off do not', async () => {
     const { win, telemetry, stage } = setup({ win: createFakeWindows({ initial: { [FPC]: 2, [FPD]: 2, [FPP]: 1, [APC]: 1 } }) });
     await win.auditpol.run(['/set', `/subcategory:${FPC}`, '/failure:disable']);
-    const fixed = await stage.governor.onAuditPolicyChangeEvent(event4719(FPC.toLowerCase()));
+    const fixed = await stage.governor.onAuditPolicyChangeEvent(auditPolicyChange(FPC.toLowerCase()));
     assert.equal(fixed?.reason, 'event-4719');
     assert.equal(win.auditpol.policy.get(FPC), 2);
     assert.equal((await telemetry.points()).find((p) => p.name === 'wfp.audit.corrections')?.value, 1);
-    assert.equal(stage.governor.onAuditPolicyChangeEvent(event4719('{0CCE9215-69AE-11D9-BED3-505054503030}')), null);
-    assert.equal(stage.governor.onAuditPolicyChangeEvent(event4719('not a guid')), null);
+    assert.equal(stage.governor.onAuditPolicyChangeEvent(auditPolicyChange('{0CCE9215-69AE-11D9-BED3-505054503030}')), null);
+    assert.equal(stage.governor.onAuditPolicyChangeEvent(auditPolicyChange('not a guid')), null);
 
     const off = setup({ yaml: '  mode: off\n' });
-    assert.equal(off.stage.governor.onAuditPolicyChangeEvent(event4719(FPC)), null);
+    assert.equal(off.stage.governor.onAuditPolicyChangeEvent(auditPolicyChange(FPC)), null);
     assert.equal(await off.stage.governor.start(), null);
     assert.deepEqual(off.win.calls, []);
   });
