@@ -111,7 +111,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   // File-system errors (state dir not writable, …) end the check with a report, never an unhandled rejection.
   function unexpected(reason: CheckReason, error: unknown): CheckReport {
     const message = `The audit check failed: ${(error as Error).message ?? String(error)}`;
-    telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'audit.check.reason': reason } });
+    telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'wfp.audit.check.reason': reason } });
     const mode = reason === 'apply' || config.mode === 'enforce' ? 'enforce' : 'verify';
     return { reason, mode, rows: [], after: null, changes: [], gpo: null, refused: null, securityLog: null, errors: [message] };
   }
@@ -135,10 +135,10 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
             : `Audit subcategory ${row.subcategory.name} ${guid} is '${current}', the configuration wants '${describeDesired(row.desired)}'.`,
         attributes: {
           ...subcategoryAttributes(row.subcategory),
-          'audit.setting.desired': describeDesired(row.desired),
-          'audit.setting.current': current,
-          'audit.mode': mode,
-          'audit.check.reason': reason,
+          'wfp.audit.setting.desired': describeDesired(row.desired),
+          'wfp.audit.setting.current': current,
+          'wfp.audit.mode': mode,
+          'wfp.audit.check.reason': reason,
         },
       });
     }
@@ -153,7 +153,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
     });
     const fail = (message: string): void => {
       errors.push(message);
-      telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'audit.check.reason': reason } });
+      telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'wfp.audit.check.reason': reason } });
     };
 
     const read = await machine.readPolicy();
@@ -175,7 +175,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
         raiseTo = sizeToRaise(log.value, config.security_log.min_size_mb);
         const problem = config.security_log.check_retention ? retentionProblem(log.value) : null;
         if (problem !== null && !reportedRetention) {
-          telemetry.log({ name: 'wfp.audit.security_log', severity: 'warn', message: problem, attributes: { 'audit.check.reason': reason } });
+          telemetry.log({ name: 'wfp.audit.security_log', severity: 'warn', message: problem, attributes: { 'wfp.audit.check.reason': reason } });
         }
         reportedRetention = problem !== null;
       }
@@ -192,7 +192,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
           : `The advanced audit policy is set by Group Policy (${gpoState.sources.join('; ')}); the agent changes nothing here. Configure the subcategories in that GPO instead.`;
       if (refused !== reportedGpo) {
         reportedGpo = refused;
-        telemetry.log({ name: 'wfp.audit.gpo_managed', severity: 'warn', message: refused, attributes: { 'audit.check.reason': reason } });
+        telemetry.log({ name: 'wfp.audit.gpo_managed', severity: 'warn', message: refused, attributes: { 'wfp.audit.check.reason': reason } });
       }
       return report(rows, { gpo: gpoState, refused, securityLog });
     }
@@ -218,10 +218,10 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
         message: `Set audit subcategory ${row.subcategory.name} ${row.subcategory.guid} from '${describeSetting(row.current!)}' to '${describeSetting(row.target!)}'.`,
         attributes: {
           ...subcategoryAttributes(row.subcategory),
-          'audit.setting.before': describeSetting(row.current!),
-          'audit.setting.after': describeSetting(row.target!),
-          'audit.command': set.value,
-          'audit.check.reason': reason,
+          'wfp.audit.setting.before': describeSetting(row.current!),
+          'wfp.audit.setting.after': describeSetting(row.target!),
+          'wfp.audit.command': set.value,
+          'wfp.audit.check.reason': reason,
         },
       });
     }
@@ -236,7 +236,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
           name: 'wfp.audit.change',
           severity: 'info',
           message: `Raised the Security log's maximum size from ${securityLog.maxSizeBytes} to ${raiseTo} bytes.`,
-          attributes: { 'audit.command': set.value, 'audit.check.reason': reason },
+          attributes: { 'wfp.audit.command': set.value, 'wfp.audit.check.reason': reason },
         });
       }
     }

@@ -44,8 +44,9 @@ const SEVERITY = {
   error: [SeverityNumber.ERROR, 'ERROR'],
 } as const;
 
+/** The 4719 record's attribute names (README "Record contract"), GUID lower-case as there, so both join. */
 export function subcategoryAttributes(sub: Subcategory): Record<string, string> {
-  return { 'audit.subcategory.name': sub.name, 'audit.subcategory.guid': sub.guid };
+  return { 'windows.audit.subcategory.name': sub.name, 'windows.audit.subcategory.guid': sub.guid.toLowerCase() };
 }
 
 export function createAuditTelemetry(options: AuditTelemetryOptions = {}): AuditTelemetry {
@@ -65,8 +66,8 @@ export function createAuditTelemetry(options: AuditTelemetryOptions = {}): Audit
     recordState(rows) {
       for (const row of rows) {
         const attrs = subcategoryAttributes(row.subcategory);
-        if (row.target !== null) setting.record(settingValue(row.target), { ...attrs, 'audit.setting.source': 'desired' });
-        if (row.current !== null) setting.record(settingValue(row.current), { ...attrs, 'audit.setting.source': 'current' });
+        if (row.target !== null) setting.record(settingValue(row.target), { ...attrs, 'wfp.audit.setting.source': 'desired' });
+        if (row.current !== null) setting.record(settingValue(row.current), { ...attrs, 'wfp.audit.setting.source': 'current' });
         drift.record(row.state === 'in-sync' ? 0 : 1, attrs);
       }
     },

@@ -56,9 +56,9 @@ describe('audit governor', () => {
     const drift = points.filter((p) => p.name === 'wfp.audit.subcategory.drift');
     assert.equal(drift.length, 4);
     assert.ok(drift.every((p) => p.value === 1));
-    const fpc = points.filter((p) => p.name === 'wfp.audit.subcategory.setting' && p.attributes['audit.subcategory.guid'] === FPC);
+    const fpc = points.filter((p) => p.name === 'wfp.audit.subcategory.setting' && p.attributes['windows.audit.subcategory.guid'] === FPC.toLowerCase());
     assert.deepEqual(
-      fpc.map((p) => [p.attributes['audit.setting.source'], p.value]).sort(),
+      fpc.map((p) => [p.attributes['wfp.audit.setting.source'], p.value]).sort(),
       [['current', 0], ['desired', 2]],
     );
     assert.equal(points.some((p) => p.name === 'wfp.audit.corrections'), false);
@@ -93,7 +93,7 @@ describe('audit governor', () => {
 
     const points = await telemetry.points();
     const corrections = points.filter((p) => p.name === 'wfp.audit.corrections');
-    assert.deepEqual(corrections.map((p) => p.attributes['audit.subcategory.name']).sort(), [
+    assert.deepEqual(corrections.map((p) => p.attributes['windows.audit.subcategory.name']).sort(), [
       'Filtering Platform Connection',
       'Filtering Platform Packet Drop',
       'Filtering Platform Policy Change',
@@ -102,8 +102,8 @@ describe('audit governor', () => {
     assert.ok(points.filter((p) => p.name === 'wfp.audit.subcategory.drift').every((p) => p.value === 0));
     const changes = telemetry.logs().filter((l) => l.eventName === 'wfp.audit.change');
     assert.equal(changes.length, 4);
-    assert.equal(changes[0]!.attributes['audit.setting.before'], 'success and failure');
-    assert.equal(changes[0]!.attributes['audit.setting.after'], 'failure');
+    assert.equal(changes[0]!.attributes['wfp.audit.setting.before'], 'success and failure');
+    assert.equal(changes[0]!.attributes['wfp.audit.setting.after'], 'failure');
 
     const again = await stage.governor.check('interval');
     assert.deepEqual(again.changes, [], 'in sync: nothing to do, and the backup is not taken again');
