@@ -80,6 +80,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   const reportedDrift = new Map<string, string>();
   let reportedGpo = '';
   let reportedRetention = false;
+  let reportedSmallLog = false;
   let interval: unknown = null;
   let running: Promise<CheckReport> | null = null;
   let queued: Promise<CheckReport> | null = null;
@@ -181,11 +182,22 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       }
     }
 
+    if (mode === 'verify' && raiseTo !== null && securityLog !== null && !reportedSmallLog) {
+      telemetry.log({
+        name: 'wfp.audit.security_log',
+        severity: 'warn',
+        message: `The Security log's maximum size is ${securityLog.maxSizeBytes} bytes, below the configured ${raiseTo} bytes.`,
+        attributes: { 'wfp.audit.check.reason': reason },
+      });
+    }
+    reportedSmallLog = raiseTo !== null;
+
     const drifted = rows.filter((r) => r.state === 'drift');
     if (mode === 'verify' || (drifted.length === 0 && raiseTo === null)) return report(rows, { securityLog });
 
     const gpoState = await gpo.detect();
-    if (gpoState.managed !== false) {
+    if (gpoState.managed === false) reportedGpo = '';
+    else {
       const refused =
         gpoState.managed === null
           ? `Could not tell whether Group Policy sets the advanced audit policy (${gpoState.notes.join(' ')}), so nothing was changed.`

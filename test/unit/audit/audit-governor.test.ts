@@ -68,8 +68,12 @@ describe('audit governor', () => {
     assert.equal(drifts[0]!.severityText, 'WARN');
     assert.match(String(drifts[0]!.body), /Filtering Platform Connection \{0CCE9226-.*\} is 'none', the configuration wants 'failure'/);
 
+    const small = telemetry.logs().filter((l) => l.eventName === 'wfp.audit.security_log');
+    assert.deepEqual(small.map((l) => l.body), ["The Security log's maximum size is 20971520 bytes, below the configured 268435456 bytes."]);
+
     await stage.governor.check('interval');
     assert.equal(telemetry.logs().filter((l) => l.eventName === 'wfp.audit.drift').length, 4, 'the same drift is logged once');
+    assert.equal(telemetry.logs().filter((l) => l.eventName === 'wfp.audit.security_log').length, 1);
   });
 
   it('enforce: backs up first, sets each drifted subcategory by GUID, counts and logs each change, raises the log size', async () => {
@@ -107,6 +111,17 @@ describe('audit governor', () => {
 
     const again = await stage.governor.check('interval');
     assert.deepEqual(again.changes, [], 'in sync: nothing to do, and the backup is not taken again');
+  });
+
+  it('reports a Security log that would stop recording when full, and never changes its retention', async () => {
+    const win = createFakeWindows({ securityLog: { maxSizeBytes: 1073741824, retention: true, autoBackup: false } });
+    const { telemetry, stage } = setup({ win });
+    const report = await stage.governor.check('start');
+    assert.deepEqual(report.securityLog, { maxSizeBytes: 1073741824, retention: true, autoBackup: false });
+    const warnings = telemetry.logs().filter((l) => l.eventName === 'wfp.audit.security_log');
+    assert.equal(warnings.length, 1);
+    assert.match(String(warnings[0]!.body), /"do not overwrite events" without archiving/);
+    assert.equal(win.calls.filter((c) => c.tool === 'wevtutil' && c.args[0] === 'sl').length, 0, 'big enough, retention only reported');
   });
 
   it('enforce on a GPO-managed machine changes nothing and says so once', async () => {
