@@ -74,7 +74,7 @@ export function createHangingRunner(): CommandRunner & { started: number } {
 
 /** Every call fails the way an unelevated auditpol does (exit 1314 with its message). */
 export function createFailingRunner(code = 1314, message = 'Error 0x00000522 occurred:\r\nA required privilege is not held by the client.\r\n'): CommandRunner {
-  return { run: () => Promise.resolve({ code, stdout: message, stderr: '', timedOut: false }) };
+  return { run: () => Promise.resolve({ code, stdout: '', stderr: message, timedOut: false }) };
 }
 
 export interface MemoryFs extends AuditFs {

@@ -65,11 +65,12 @@ export function createFakeAuditpol(options: FakeAuditpolOptions): FakeAuditpol {
     (locale === 'de-DE' ? GERMAN_NAMES[guid] : undefined) ?? SUBCATEGORIES.find((s) => s.guid === guid)?.name ?? guid;
 
   const success = (stdout = `${text.ok}\r\n`): CommandOutcome => ({ code: 0, stdout, stderr: '', timedOut: false });
-  // Real auditpol prints its errors on stdout and exits with the Win32 error code.
+  // Real auditpol writes "Error 0x… occurred:" and the message to stderr (its usage text, if any, to stdout);
+  // the fake exits with the Win32 error code (what ERRORLEVEL shows is not documented; the agent only needs ≠ 0).
   const failure = (code: number): CommandOutcome => ({
     code,
-    stdout: `${text.error(code)}\r\n${text.messages[code] ?? ''}\r\n`,
-    stderr: '',
+    stdout: '',
+    stderr: `${text.error(code)}\r\n${text.messages[code] ?? ''}\r\n`,
     timedOut: false,
   });
 

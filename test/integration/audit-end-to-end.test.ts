@@ -41,7 +41,7 @@ describe('audit policy end to end (fake de-DE Windows)', () => {
     assert.match(get.stdout, /^WS01,System,Filterplattformverbindung,\{0CCE9226-69AE-11D9-BED3-505054503030\},Erfolg,\r$/m);
     const bad = await win.auditpol.run(['/get', '/subcategory:{00000000-0000-0000-0000-000000000000}', '/r']);
     assert.equal(bad.code, 87);
-    assert.match(bad.stdout, /^Fehler 0x00000057:/);
+    assert.match(bad.stderr, /^Fehler 0x00000057:\r\nFalscher Parameter\./);
   });
 
   it('status shows the drift (exit 1); apply backs up, fixes it and raises the log (exit 0); status is clean', async () => {

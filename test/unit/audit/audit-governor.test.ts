@@ -219,7 +219,7 @@ describe('audit governor', () => {
     const original = win.runner.run.bind(win.runner);
     let sets = 0;
     const runner: CommandRunner = {
-      run: (file, args, o) => (args[0] === '/set' && sets++ === 0 ? Promise.resolve({ code: 87, stdout: 'Error 0x00000057 occurred:\r\nThe parameter is incorrect.\r\n', stderr: '', timedOut: false }) : original(file, args, o)),
+      run: (file, args, o) => (args[0] === '/set' && sets++ === 0 ? Promise.resolve({ code: 87, stdout: '', stderr: 'Error 0x00000057 occurred:\r\nThe parameter is incorrect.\r\n', timedOut: false }) : original(file, args, o)),
     };
     const { stage } = setup({ win, runner, yaml: '  security_log:\n    min_size_mb: 0\n' });
     const report = await stage.governor.check('start');
