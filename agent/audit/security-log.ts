@@ -10,15 +10,19 @@ export interface SecurityLogSettings {
   readonly autoBackup: boolean;
 }
 
+// Element names as the event manifest schema spells them (ChannelLoggingType); matched case-insensitively and
+// with or without a namespace prefix, since the output carries the events namespace.
 export function parseChannelXml(xml: string): Result<SecurityLogSettings, 'bad-channel-xml'> {
-  const logging = /<logging\b[^>]*>([\s\S]*?)<\/logging>/.exec(xml)?.[1];
+  const logging = /<(?:\w+:)?logging\b[^>]*>([\s\S]*?)<\/(?:\w+:)?logging>/i.exec(xml)?.[1];
   if (logging === undefined) return err('bad-channel-xml', 'wevtutil output has no <logging> element');
-  const text = (name: string): string | undefined => new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(logging)?.[1];
+  const text = (name: string): string | undefined =>
+    new RegExp(`<(?:\\w+:)?${name}>\\s*([^<]*?)\\s*</(?:\\w+:)?${name}>`, 'i').exec(logging)?.[1];
+  const flag = (name: string): boolean => /^(true|1)$/i.test(text(name) ?? '');
   const maxSize = text('maxSize');
   if (maxSize === undefined || !/^\d+$/.test(maxSize)) {
     return err('bad-channel-xml', `wevtutil output has no numeric <maxSize> (found ${maxSize === undefined ? 'nothing' : `'${maxSize}'`})`);
   }
-  return ok({ maxSizeBytes: Number(maxSize), retention: text('retention') === 'true', autoBackup: text('autoBackup') === 'true' });
+  return ok({ maxSizeBytes: Number(maxSize), retention: flag('retention'), autoBackup: flag('autoBackup') });
 }
 
 /** The size to raise the log to, or null when it is already at least `minSizeMb` (never lowers; 0 = off). */

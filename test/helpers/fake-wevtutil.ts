@@ -27,7 +27,7 @@ export function createFakeWevtutil(initial: { maxSizeBytes?: number; retention?:
           0,
           [
             '<?xml version="1.0" encoding="UTF-8"?>',
-            '<channel name="Security" enabled="true" type="Admin" owningPublisher="" isolation="Custom" channelAccess="O:BAG:SYD:(A;;0x1;;;S-1-5-32-573)">',
+            '<channel name="Security" enabled="true" type="Admin" owningPublisher="" isolation="Custom" channelAccess="O:BAG:SYD:(A;;0x1;;;S-1-5-32-573)" xmlns="http://schemas.microsoft.com/win/2004/08/events">',
             '  <logging>',
             '    <logFileName>%SystemRoot%\\System32\\Winevt\\Logs\\Security.evtx</logFileName>',
             `    <retention>${fake.retention}</retention>`,

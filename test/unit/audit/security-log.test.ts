@@ -12,6 +12,12 @@ describe('security log settings', () => {
     assert.match(retentionProblem(parsed.value) ?? '', /do not overwrite events/);
   });
 
+  it('tolerates a namespace prefix, other letter case and 1/0 flags', () => {
+    const parsed = parseChannelXml('<ev:channel xmlns:ev="x"><ev:Logging><ev:Retention>1</ev:Retention><ev:MaxSize> 1052672 </ev:MaxSize></ev:Logging></ev:channel>');
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.value, { maxSizeBytes: 1052672, retention: true, autoBackup: false });
+  });
+
   it('reports no retention problem for overwrite or archive', () => {
     assert.equal(retentionProblem({ maxSizeBytes: 1, retention: false, autoBackup: false }), null);
     assert.equal(retentionProblem({ maxSizeBytes: 1, retention: true, autoBackup: true }), null);
