@@ -10,6 +10,10 @@ import type { AuditGovernor, Timers } from './audit-governor.ts';
 import { createAuditGovernor } from './audit-governor.ts';
 import type { AuditMachine } from './audit-machine.ts';
 import { createAuditMachine } from './audit-machine.ts';
+import { nodeAuditFs } from './audit-fs.ts';
+import { createExecFileRunner } from './command-runner.ts';
+import type { StateDirContext } from './state-dir.ts';
+import { resolveStateDir } from './state-dir.ts';
 import { createAuditTelemetry } from './audit-telemetry.ts';
 import type { CommandRunner } from './command-runner.ts';
 import type { DesiredPolicy } from './desired-policy.ts';
@@ -43,6 +47,20 @@ export interface AuditStage {
   readonly gpo: GpoDetector;
   readonly backup: PolicyBackup;
   readonly governor: AuditGovernor;
+}
+
+/**
+ * The real I/O for this machine: tools run by execFile, node:fs, %SystemRoot% from the environment, the state
+ * dir from `state_dir` (or the platform default). `overrides` replaces any part (tests, the CLI's options).
+ */
+export function defaultAuditDeps(stateDir: string, context: StateDirContext, overrides: Partial<AuditDeps> = {}): AuditDeps {
+  return {
+    runner: createExecFileRunner(),
+    fs: nodeAuditFs(),
+    systemRoot: context.env['SystemRoot'] ?? context.env['SYSTEMROOT'] ?? 'C:\\Windows',
+    stateDir: resolveStateDir(stateDir, context),
+    ...overrides,
+  };
 }
 
 export function buildAudit(config: AuditPolicyConfig, deps: AuditDeps): Result<AuditStage, 'bad-subcategory'> {

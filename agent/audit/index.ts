@@ -44,7 +44,7 @@ export { createAuditTelemetry, AUDIT_SCOPE } from './audit-telemetry.ts';
 export type { AuditTelemetry, AuditTelemetryOptions, AuditLogEvent, AuditEventName } from './audit-telemetry.ts';
 export { createAuditGovernor, MIN_CHECK_INTERVAL_MS } from './audit-governor.ts';
 export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason, Timers } from './audit-governor.ts';
-export { buildAudit } from './build-audit.ts';
+export { buildAudit, defaultAuditDeps } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';
 export { resolveStateDir, statePath } from './state-dir.ts';
 export type { StateDirContext } from './state-dir.ts';

@@ -8,14 +8,12 @@ import {
   backupPolicyCommand,
   buildAudit,
   computeDrift,
-  createExecFileRunner,
   decodeText,
+  defaultAuditDeps,
   describeDesired,
   describeSetting,
   formatCommand,
-  nodeAuditFs,
   parseAuditCsv,
-  resolveStateDir,
   retentionProblem,
   setSecurityLogSizeCommand,
   setSubcategoryCommand,
@@ -105,17 +103,10 @@ export function createAuditCommand(deps: AuditCommandDeps = {}): Command {
         io.stderr(`wfp-agent audit ${action}: needs Windows (auditpol, wevtutil)${action === 'restore' ? '' : '; use --from-backup FILE.csv to compare with an auditpol /backup file'}.\n`);
         return EXIT_USAGE;
       }
-      const stage = buildAudit(config.audit_policy, {
-        runner: deps.runner ?? createExecFileRunner(),
-        fs: deps.fs ?? nodeAuditFs(),
-        systemRoot: io.env['SystemRoot'] ?? io.env['SYSTEMROOT'] ?? 'C:\\Windows',
-        // Offline (--from-backup) the commands printed are for a Windows machine, so use its default paths.
-        stateDir: resolveStateDir(config.state_dir, { platform: live ? platform : 'win32', env: io.env, cwd: io.cwd }),
-        ...(deps.gpo === undefined ? {} : { gpo: deps.gpo }),
-        ...(deps.meterProvider === undefined ? {} : { meterProvider: deps.meterProvider }),
-        ...(deps.loggerProvider === undefined ? {} : { loggerProvider: deps.loggerProvider }),
-        ...(deps.now === undefined ? {} : { now: deps.now }),
-      });
+      // Offline (--from-backup) the commands printed are for a Windows machine, so use its default paths.
+      const context = { platform: live ? platform : 'win32', env: io.env, cwd: io.cwd } as const;
+      const { platform: _platform, ...overrides } = deps;
+      const stage = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, context, overrides));
       if (!stage.ok) {
         io.stderr(`${stage.detail}\n`);
         return EXIT_USAGE;
