@@ -81,6 +81,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   let reportedGpo = '';
   let reportedRetention = false;
   let reportedSmallLog = false;
+  let reportedLogPolicy = false;
   let interval: unknown = null;
   let running: Promise<CheckReport> | null = null;
   let queued: Promise<CheckReport> | null = null;
@@ -238,7 +239,13 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       });
     }
 
-    if (raiseTo !== null && securityLog !== null) {
+    const sizePolicyKb = gpoState.logSizePolicyKb ?? null;
+    if (raiseTo !== null && sizePolicyKb !== null) {
+      // Group Policy sets the log size: raising it would be undone at the next refresh. Report once.
+      const message = `The Security log's maximum size is set by Group Policy (${sizePolicyKb} KiB); the agent leaves it.`;
+      if (!reportedLogPolicy) telemetry.log({ name: 'wfp.audit.security_log', severity: 'warn', message, attributes: { 'wfp.audit.check.reason': reason } });
+      reportedLogPolicy = true;
+    } else if (raiseTo !== null && securityLog !== null) {
       await backup.ensureLogSizeBackup(securityLog.maxSizeBytes);
       const set = await machine.setSecurityLogMaxSize(raiseTo);
       if (!set.ok) fail(`Raising the Security log size failed: ${set.detail}`);

@@ -19,6 +19,8 @@ export interface GpoState {
   readonly guids: ReadonlySet<string>;
   /** Things an operator should know that do not decide `managed` (one line each). */
   readonly notes: readonly string[];
+  /** Security log maximum size set by policy (EventLog\\Security MaxSize, in KiB), or null when not set. */
+  readonly logSizePolicyKb?: number | null;
 }
 
 export interface GpoDetector {
@@ -35,6 +37,8 @@ export const NOT_GPO_MANAGED: GpoState = Object.freeze({ managed: false, sources
 export const AUDIT_CSE_GUID = '{F3CCC681-B74C-4060-9F26-CD84525DCA2A}';
 export const AUDIT_CSE_HISTORY_KEY = `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Group Policy\\History\\${AUDIT_CSE_GUID}`;
 export const LSA_KEY = 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa';
+/** "Specify the maximum log file size (KB)" of the Event Log administrative template. */
+export const EVENTLOG_POLICY_KEY = 'HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\Security';
 
 export interface WindowsGpoDetectorOptions {
   readonly runner: CommandRunner;
@@ -102,8 +106,12 @@ export function createWindowsGpoDetector(options: WindowsGpoDetectorOptions): Gp
         );
       }
 
+      const sizePolicy = await runner.run(tools.reg, regQueryCommand(tools, EVENTLOG_POLICY_KEY, 'MaxSize').args, { timeoutMs });
+      const size = /MaxSize\s+REG_DWORD\s+0x([0-9a-fA-F]+)/.exec(sizePolicy.stdout);
+      const logSizePolicyKb = sizePolicy.code === 0 && size !== null ? Number.parseInt(size[1]!, 16) : null;
+
       const managed = sources.length > 0 ? true : unknown ? null : false;
-      return { managed, sources, guids, notes };
+      return { managed, sources, guids, notes, logSizePolicyKb };
     },
   };
 }

@@ -36,6 +36,7 @@ export {
   AUDIT_CSE_GUID,
   AUDIT_CSE_HISTORY_KEY,
   LSA_KEY,
+  EVENTLOG_POLICY_KEY,
 } from './gpo-detector.ts';
 export type { GpoDetector, GpoState, WindowsGpoDetectorOptions } from './gpo-detector.ts';
 export { createPolicyBackup, POLICY_BACKUP_FILE, LOG_SIZE_BACKUP_FILE } from './policy-backup.ts';

@@ -203,6 +203,7 @@ function printStatus(view: StatusView, json: boolean, source: string, config: Ag
   const lines = table.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
   const notes: string[] = [`Source: ${source === 'machine' ? "this machine's audit policy" : source}. Mode: ${config.audit_policy.mode}.`];
   if (view.gpo !== null) {
+    if (view.gpo.managed === false) notes.push('Group Policy: does not set the advanced audit policy here.');
     if (view.gpo.managed === true) notes.push(`Group Policy sets the advanced audit policy (${view.gpo.sources.join('; ')}): enforce changes nothing here.`);
     else if (view.gpo.managed === null) notes.push('Could not tell whether Group Policy sets the audit policy: enforce changes nothing until it can.');
     notes.push(...view.gpo.notes);

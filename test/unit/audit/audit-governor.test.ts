@@ -124,6 +124,17 @@ describe('audit governor', () => {
     assert.equal(win.calls.filter((c) => c.tool === 'wevtutil' && c.args[0] === 'sl').length, 0, 'big enough, retention only reported');
   });
 
+  it('leaves a Security log size that Group Policy sets, and says so once', async () => {
+    const gpo = createFixedGpoDetector({ ...NOT_GPO_MANAGED, logSizePolicyKb: 20480 });
+    const { win, telemetry, stage } = setup({ gpo, win: createFakeWindows({ initial: { [FPC]: 2, [FPD]: 2, [FPP]: 1, [APC]: 1 } }) });
+    await stage.governor.check('start');
+    await stage.governor.check('interval');
+    assert.deepEqual(win.changes(), []);
+    assert.deepEqual(telemetry.logs().filter((l) => l.eventName === 'wfp.audit.security_log').map((l) => l.body), [
+      "The Security log's maximum size is set by Group Policy (20480 KiB); the agent leaves it.",
+    ]);
+  });
+
   it('enforce on a GPO-managed machine changes nothing and says so once', async () => {
     const gpo = createFixedGpoDetector({ managed: true, sources: ['C:\\Windows\\security\\audit\\audit.csv (21 subcategories)'], guids: new Set([APC]), notes: [] });
     const { win, telemetry, stage } = setup({ gpo });

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AUDIT_CSE_HISTORY_KEY, LSA_KEY, createWindowsGpoDetector, windowsToolPaths } from '../../../agent/audit/index.ts';
+import { AUDIT_CSE_HISTORY_KEY, EVENTLOG_POLICY_KEY, LSA_KEY, createWindowsGpoDetector, windowsToolPaths } from '../../../agent/audit/index.ts';
 import type { CommandRunner } from '../../../agent/audit/index.ts';
 import { createFakeWindows, createHangingRunner } from '../../helpers/fake-auditpol-windows.ts';
 import type { FakeWindowsOptions } from '../../helpers/fake-auditpol-windows.ts';
@@ -59,6 +59,13 @@ describe('createWindowsGpoDetector', () => {
     assert.match(state.notes[0] ?? '', /^SCENoApplyLegacyAuditPolicy is 0/);
     const on = await detector({ registry: { [LSA_KEY]: { values: { SCENoApplyLegacyAuditPolicy: '0x1' } } } }).detect();
     assert.deepEqual(on.notes, []);
+  });
+
+  it('reads a Security log size set by policy (KiB)', async () => {
+    const state = await detector({ registry: { [EVENTLOG_POLICY_KEY]: { values: { MaxSize: '0x100000' } } } }).detect();
+    assert.equal(state.managed, false);
+    assert.equal(state.logSizePolicyKb, 1048576);
+    assert.equal((await detector({}).detect()).logSizePolicyKb, null);
   });
 
   it('when reg.exe hangs, the answer is "cannot tell" (null), not "not managed"', async () => {
