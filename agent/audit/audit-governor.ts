@@ -5,10 +5,9 @@
 //   read (auditpol /backup) ─► drift rows ─► gauges + drift records ─► [enforce] GPO? ─► backup ─► /set ─► re-read
 import type { AuditPolicyConfig } from '../config/index.ts';
 import type { AuditPolicyChangeEvent } from '../interpret/index.ts';
-import { describeDesired, describeSetting } from './audit-setting.ts';
 import type { AuditMachine } from './audit-machine.ts';
 import type { AuditTelemetry } from './audit-telemetry.ts';
-import { subcategoryAttributes } from './audit-telemetry.ts';
+import { createAuditEvents } from './internal-events.ts';
 import type { DesiredPolicy } from './desired-policy.ts';
 import type { DriftRow } from './drift.ts';
 import { computeDrift } from './drift.ts';
@@ -77,11 +76,7 @@ const nodeTimers: Timers = {
 export function createAuditGovernor(options: AuditGovernorOptions): AuditGovernor {
   const { config, policy, machine, gpo, backup, telemetry } = options;
   const timers = options.timers ?? nodeTimers;
-  const reportedDrift = new Map<string, string>();
-  let reportedGpo = '';
-  let reportedRetention = false;
-  let reportedSmallLog = false;
-  let reportedLogPolicy = false;
+  const events = createAuditEvents(telemetry);
   let interval: unknown = null;
   let running: Promise<CheckReport> | null = null;
   let queued: Promise<CheckReport> | null = null;
@@ -113,37 +108,9 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   // File-system errors (state dir not writable, …) end the check with a report, never an unhandled rejection.
   function unexpected(reason: CheckReason, error: unknown): CheckReport {
     const message = `The audit check failed: ${(error as Error).message ?? String(error)}`;
-    telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'wfp.audit.check.reason': reason } });
+    events.error(message, reason);
     const mode = reason === 'apply' || config.mode === 'enforce' ? 'enforce' : 'verify';
     return { reason, mode, rows: [], after: null, changes: [], gpo: null, refused: null, securityLog: null, errors: [message] };
-  }
-
-  function logDrift(rows: readonly DriftRow[], reason: CheckReason, mode: string): void {
-    for (const row of rows) {
-      const guid = row.subcategory.guid;
-      if (row.state === 'in-sync') {
-        reportedDrift.delete(guid);
-        continue;
-      }
-      const current = row.current === null ? 'missing' : describeSetting(row.current);
-      if (reportedDrift.get(guid) === current) continue;
-      reportedDrift.set(guid, current);
-      telemetry.log({
-        name: 'wfp.audit.drift',
-        severity: 'warn',
-        message:
-          row.state === 'missing'
-            ? `Audit subcategory ${row.subcategory.name} ${guid} is not in the machine's audit policy.`
-            : `Audit subcategory ${row.subcategory.name} ${guid} is '${current}', the configuration wants '${describeDesired(row.desired)}'.`,
-        attributes: {
-          ...subcategoryAttributes(row.subcategory),
-          'wfp.audit.setting.desired': describeDesired(row.desired),
-          'wfp.audit.setting.current': current,
-          'wfp.audit.mode': mode,
-          'wfp.audit.check.reason': reason,
-        },
-      });
-    }
   }
 
   async function runCheck(reason: CheckReason): Promise<CheckReport> {
@@ -155,7 +122,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
     });
     const fail = (message: string): void => {
       errors.push(message);
-      telemetry.log({ name: 'wfp.audit.error', severity: 'error', message, attributes: { 'wfp.audit.check.reason': reason } });
+      events.error(message, reason);
     };
 
     const read = await machine.readPolicy();
@@ -164,8 +131,7 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       return report([]);
     }
     const rows = computeDrift(policy, read.value);
-    telemetry.recordState(rows);
-    logDrift(rows, reason, mode);
+    events.stateRead(rows, reason, mode);
 
     let securityLog: SecurityLogSettings | null = null;
     let raiseTo: number | null = null;
@@ -175,40 +141,28 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       else {
         securityLog = log.value;
         raiseTo = sizeToRaise(log.value, config.security_log.min_size_mb);
-        const problem = config.security_log.check_retention ? retentionProblem(log.value) : null;
-        if (problem !== null && !reportedRetention) {
-          telemetry.log({ name: 'wfp.audit.security_log', severity: 'warn', message: problem, attributes: { 'wfp.audit.check.reason': reason } });
-        }
-        reportedRetention = problem !== null;
+        events.securityLog('retention', config.security_log.check_retention ? retentionProblem(log.value) : null, reason);
       }
     }
-
-    if (mode === 'verify' && raiseTo !== null && securityLog !== null && !reportedSmallLog) {
-      telemetry.log({
-        name: 'wfp.audit.security_log',
-        severity: 'warn',
-        message: `The Security log's maximum size is ${securityLog.maxSizeBytes} bytes, below the configured ${raiseTo} bytes.`,
-        attributes: { 'wfp.audit.check.reason': reason },
-      });
-    }
-    reportedSmallLog = raiseTo !== null;
+    const small =
+      mode === 'verify' && raiseTo !== null && securityLog !== null
+        ? `The Security log's maximum size is ${securityLog.maxSizeBytes} bytes, below the configured ${raiseTo} bytes.`
+        : null;
+    events.securityLog('small', small, reason);
 
     const drifted = rows.filter((r) => r.state === 'drift');
     if (mode === 'verify' || (drifted.length === 0 && raiseTo === null)) return report(rows, { securityLog });
 
     const gpoState = await gpo.detect();
-    if (gpoState.managed === false) reportedGpo = '';
-    else {
+    if (gpoState.managed !== false) {
       const refused =
         gpoState.managed === null
           ? `Could not tell whether Group Policy sets the advanced audit policy (${gpoState.notes.join(' ')}), so nothing was changed.`
           : `The advanced audit policy is set by Group Policy (${gpoState.sources.join('; ')}); the agent changes nothing here. Configure the subcategories in that GPO instead.`;
-      if (refused !== reportedGpo) {
-        reportedGpo = refused;
-        telemetry.log({ name: 'wfp.audit.gpo_managed', severity: 'warn', message: refused, attributes: { 'wfp.audit.check.reason': reason } });
-      }
+      events.gpoManaged(refused, reason);
       return report(rows, { gpo: gpoState, refused, securityLog });
     }
+    events.gpoManaged(null, reason);
 
     const saved = await backup.ensurePolicyBackup();
     if (!saved.ok) {
@@ -224,39 +178,23 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
         continue;
       }
       changes.push(set.value);
-      telemetry.recordCorrection(row.subcategory);
-      telemetry.log({
-        name: 'wfp.audit.change',
-        severity: 'info',
-        message: `Set audit subcategory ${row.subcategory.name} ${row.subcategory.guid} from '${describeSetting(row.current!)}' to '${describeSetting(row.target!)}'.`,
-        attributes: {
-          ...subcategoryAttributes(row.subcategory),
-          'wfp.audit.setting.before': describeSetting(row.current!),
-          'wfp.audit.setting.after': describeSetting(row.target!),
-          'wfp.audit.command': set.value,
-          'wfp.audit.check.reason': reason,
-        },
-      });
+      events.subcategorySet(row, set.value, reason);
     }
 
     const sizePolicyKb = gpoState.logSizePolicyKb ?? null;
-    if (raiseTo !== null && sizePolicyKb !== null) {
-      // Group Policy sets the log size: raising it would be undone at the next refresh. Report once.
-      const message = `The Security log's maximum size is set by Group Policy (${sizePolicyKb} KiB); the agent leaves it.`;
-      if (!reportedLogPolicy) telemetry.log({ name: 'wfp.audit.security_log', severity: 'warn', message, attributes: { 'wfp.audit.check.reason': reason } });
-      reportedLogPolicy = true;
-    } else if (raiseTo !== null && securityLog !== null) {
+    // Group Policy sets the log size: raising it would be undone at the next refresh, so only report it.
+    events.securityLog(
+      'policy',
+      raiseTo !== null && sizePolicyKb !== null ? `The Security log's maximum size is set by Group Policy (${sizePolicyKb} KiB); the agent leaves it.` : null,
+      reason,
+    );
+    if (raiseTo !== null && sizePolicyKb === null && securityLog !== null) {
       await backup.ensureLogSizeBackup(securityLog.maxSizeBytes);
       const set = await machine.setSecurityLogMaxSize(raiseTo);
       if (!set.ok) fail(`Raising the Security log size failed: ${set.detail}`);
       else {
         changes.push(set.value);
-        telemetry.log({
-          name: 'wfp.audit.change',
-          severity: 'info',
-          message: `Raised the Security log's maximum size from ${securityLog.maxSizeBytes} to ${raiseTo} bytes.`,
-          attributes: { 'wfp.audit.command': set.value, 'wfp.audit.check.reason': reason },
-        });
+        events.logSizeRaised(securityLog.maxSizeBytes, raiseTo, set.value, reason);
       }
     }
 
@@ -267,10 +205,9 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
       return report(rows, { gpo: gpoState, securityLog });
     }
     const after = computeDrift(policy, reread.value);
-    telemetry.recordState(after);
+    events.stateAfterChange(after);
     for (const row of after) {
-      if (row.state === 'in-sync') reportedDrift.delete(row.subcategory.guid);
-      else if (drifted.some((d) => d.subcategory.guid === row.subcategory.guid)) {
+      if (row.state !== 'in-sync' && drifted.some((d) => d.subcategory.guid === row.subcategory.guid)) {
         fail(`${row.subcategory.name} ${row.subcategory.guid} still differs after it was set.`);
       }
     }

@@ -44,6 +44,8 @@ export type { PolicyBackup, PolicyBackupOptions } from './policy-backup.ts';
 export { createAuditTelemetry, AUDIT_SCOPE } from './audit-telemetry.ts';
 export type { AuditTelemetry, AuditTelemetryOptions, AuditLogEvent, AuditEventName } from './audit-telemetry.ts';
 export { createAuditGovernor, MIN_CHECK_INTERVAL_MS } from './audit-governor.ts';
+export { createAuditEvents } from './internal-events.ts';
+export type { AuditEvents } from './internal-events.ts';
 export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason, Timers } from './audit-governor.ts';
 export { buildAudit, defaultAuditDeps } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';
