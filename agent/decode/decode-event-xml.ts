@@ -112,11 +112,22 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
   let unnamed = 0;
   let nextAmp = -1;
   // Attributes of the current start tag, in two arrays reused across tags instead of a Map per tag.
+  // Only offsets are kept; a value is decoded when asked for, so attributes nobody reads (xmlns, Guid of
+  // most providers) cost no string.
   let attrCount = 0;
-  const attrNames: string[] = [];
-  const attrValues: string[] = [];
+  const attrNameStart: number[] = [];
+  const attrNameEnd: number[] = [];
+  const attrValueStart: number[] = [];
+  const attrValueEnd: number[] = [];
   const attr = (want: string): string | undefined => {
-    for (let k = 0; k < attrCount; k++) if (localName(attrNames[k]!) === want) return attrValues[k];
+    for (let k = 0; k < attrCount; k++) {
+      const ns = attrNameStart[k]!;
+      const ne = attrNameEnd[k]!;
+      const from = ne - want.length;
+      if (from < ns || !text.startsWith(want, from) || (from > ns && text.charCodeAt(from - 1) !== 58 /* : */)) continue;
+      const v = decodeXmlText(text, attrValueStart[k]!, attrValueEnd[k]!);
+      return v.ok ? v.text : undefined;
+    }
     return undefined;
   };
   let i = start;
@@ -220,9 +231,9 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       }
       const nameStart = p;
       while (p < end && !isNameEnd(text.charCodeAt(p)) && text.charCodeAt(p) !== 61 /* = */) p++;
-      const attrName = text.slice(nameStart, p);
+      const nameEnd = p;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
-      if (attrName === '' || text.charCodeAt(p) !== 61) return new Fail('malformed-xml', `malformed attribute in <${name}>`, p);
+      if (nameEnd === nameStart || text.charCodeAt(p) !== 61) return new Fail('malformed-xml', `malformed attribute in <${name}>`, p);
       p++;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
       const quote = text.charCodeAt(p);
@@ -235,10 +246,15 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
         nextAmp = text.indexOf('&', p + 1);
         if (nextAmp < 0) nextAmp = Infinity;
       }
-      const v = decodeXmlText(text, p + 1, close, nextAmp < close ? nextAmp : end);
-      if (!v.ok) return new Fail('malformed-xml', v.detail, p);
-      attrNames[attrCount] = attrName;
-      attrValues[attrCount++] = v.text;
+      if (nextAmp < close) {
+        // Validate references now (the value itself is decoded only if read).
+        const v = decodeXmlText(text, p + 1, close, nextAmp);
+        if (!v.ok) return new Fail('malformed-xml', v.detail, p);
+      }
+      attrNameStart[attrCount] = nameStart;
+      attrNameEnd[attrCount] = nameEnd;
+      attrValueStart[attrCount] = p + 1;
+      attrValueEnd[attrCount++] = close;
       p = close + 1;
     }
 

@@ -50,7 +50,7 @@ function fromFlat(o: Json, text: string, origin: RecordOrigin): DecodeResult {
     level: toIntOrNull(scalar(o['Level'])),
     task: toIntOrNull(scalar(o['Task'])),
     opcode: toIntOrNull(scalar(o['OpcodeValue'])),
-    keywords: normalizeKeywords(exactNumber(text, 'Keywords') ?? optStr(o['Keywords'])),
+    keywords: normalizeKeywords(typeof o['Keywords'] === 'number' ? exactNumber(text, 'Keywords') : optStr(o['Keywords'])),
     recordId: toIntOrNull(scalar(o['RecordNumber'] ?? o['EventRecordID'])),
     time: time.time,
     timeQuality: time.quality,
@@ -85,7 +85,7 @@ function fromWinlogbeat(o: Json, w: Json, text: string, origin: RecordOrigin): D
     level: null,
     task: null,
     opcode: null,
-    keywords: normalizeKeywords(exactNumber(text, 'keywords') ?? undefined),
+    keywords: normalizeKeywords(typeof w['keywords'] === 'number' ? exactNumber(text, 'keywords') : optStr(w['keywords'])),
     recordId: toIntOrNull(scalar(w['record_id'])),
     time: time.time,
     timeQuality: time.quality,
@@ -132,15 +132,16 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
  * JSON.parse rounds 64-bit integers (NXLog writes Keywords as a signed decimal such as
  * -9214364837600034816); read the exact digits from the text instead.
  */
-const NUMBER_PATTERNS = new Map<string, RegExp>();
-
 function exactNumber(text: string, key: string): string | undefined {
-  let re = NUMBER_PATTERNS.get(key);
-  if (re === undefined) {
-    re = new RegExp(`"${key}"\\s*:\\s*(-?\\d+)`);
-    NUMBER_PATTERNS.set(key, re);
-  }
-  return re.exec(text)?.[1];
+  // Only called when the parsed value is a number, so the first `"key":` followed by digits is it.
+  const at = text.indexOf(`"${key}"`);
+  if (at < 0) return undefined;
+  let k = at + key.length + 2;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 58)) k++;
+  const from = k;
+  if (text.charCodeAt(k) === 45) k++;
+  while (k < text.length && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+  return k > from ? text.slice(from, k) : undefined;
 }
 
 function normalizeChannel(s: string): string {
