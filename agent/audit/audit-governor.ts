@@ -3,6 +3,8 @@
 // Policy), verify only reports. Checks never overlap: one asked for while one runs is queued once.
 //
 //   read (auditpol /backup) ─► drift rows ─► gauges + drift records ─► [enforce] GPO? ─► backup ─► /set ─► re-read
+import { UNREF_TIMERS } from '../shared/index.ts';
+import type { Timers } from '../shared/index.ts';
 import type { AuditPolicyConfig } from '../config/index.ts';
 import type { AuditPolicyChangeEvent } from '../interpret/index.ts';
 import type { AuditMachine } from './audit-machine.ts';
@@ -39,11 +41,6 @@ export interface CheckReport {
   readonly errors: readonly string[];
 }
 
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
 export interface AuditGovernorOptions {
   readonly config: AuditPolicyConfig;
   readonly policy: DesiredPolicy;
@@ -64,18 +61,9 @@ export interface AuditGovernor {
   shutdown(): Promise<void>;
 }
 
-const nodeTimers: Timers = {
-  setInterval: (fn, ms) => {
-    const handle = setInterval(fn, ms);
-    handle.unref();
-    return handle;
-  },
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-};
-
 export function createAuditGovernor(options: AuditGovernorOptions): AuditGovernor {
   const { config, policy, machine, gpo, backup, telemetry } = options;
-  const timers = options.timers ?? nodeTimers;
+  const timers = options.timers ?? UNREF_TIMERS;
   const events = createAuditEvents(telemetry);
   let interval: unknown = null;
   let running: Promise<CheckReport> | null = null;

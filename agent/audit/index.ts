@@ -46,7 +46,7 @@ export type { AuditTelemetry, AuditTelemetryOptions, AuditLogEvent, AuditEventNa
 export { createAuditGovernor, MIN_CHECK_INTERVAL_MS } from './audit-governor.ts';
 export { createAuditEvents } from './internal-events.ts';
 export type { AuditEvents } from './internal-events.ts';
-export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason, Timers } from './audit-governor.ts';
+export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason } from './audit-governor.ts';
 export { buildAudit, defaultAuditDeps } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';
 export { resolveStateDir, statePath } from './state-dir.ts';

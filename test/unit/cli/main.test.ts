@@ -50,3 +50,16 @@ describe('wfp-agent main', () => {
     assert.match(io.out(), /packet_drops: log/);
   });
 });
+
+describe('wfp-agent config validate: checks beyond the schema', () => {
+  it('rejects an audit subcategory name that names no subcategory', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'wfp-config-')), 'agent.yaml');
+    writeFileSync(file, 'audit_policy:\n  subcategories:\n    Filtering Platform Conection:\n      failure: true\n');
+    const io = captureIo();
+    assert.equal(await main(['config', 'validate', file], io), 1);
+    assert.match(io.err(), /audit_policy\.subcategories\.Filtering Platform Conection: /);
+  });
+});
