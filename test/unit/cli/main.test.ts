@@ -1,20 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../agent/cli/main.ts';
-import type { CliIo } from '../../../agent/cli/command.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
-export function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('wfp-agent main', () => {
   it('prints help listing every command and exits 0 with --help', async () => {
