@@ -26,7 +26,8 @@ export function toLogRecord(record: TelemetryRecord): LogRecord {
     body: record.body,
     attributes: record.attributes,
   };
-  // No usable event time: leave `timestamp` unset (OTLP time_unix_nano 0 = unknown); observed time is set.
+  // No usable event time: `timestamp` stays unset and the SDK stamps the emit time (observed time is the same);
+  // the record says so in `windows.event.time_quality`.
   if (time !== null) out.timestamp = time;
   return out;
 }

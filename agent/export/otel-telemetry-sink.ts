@@ -9,7 +9,7 @@
 // flush() forces both providers and then reads what the observed exporters saw, so it can answer `ok:false`
 // when a backend refused or failed, or when the batch queue dropped records: the live pump acks only what
 // really left the machine.
-import type { Counter, Logger, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import type { Counter, LoggerProvider as ApiLoggerProvider, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -70,6 +70,12 @@ export interface OtelTelemetrySink extends TelemetrySink {
   readonly prometheusUrl: string | null;
   /** One line per configured destination, for start-up messages. */
   readonly destinations: readonly string[];
+  /**
+   * The sink's providers, for other parts of the agent (audit-policy events, self-telemetry) to emit through
+   * the same exporters and resource. Emitting through them is not tracked by stats()/flush().
+   */
+  readonly loggerProvider: ApiLoggerProvider;
+  readonly meterProvider: ApiMeterProvider;
 }
 
 export type SinkOutcome = { readonly ok: true; readonly value: OtelTelemetrySink } | { readonly ok: false; readonly problems: readonly string[] };
@@ -166,8 +172,8 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(createConsoleLogExporter(write), tally), ...batchOptions }));
     destinations.push('logs → console');
   }
-  const loggerProvider = processors.length > 0 ? new LoggerProvider({ resource, processors }) : null;
-  const logger: Logger | null = loggerProvider?.getLogger(SCOPE, AGENT_VERSION) ?? null;
+  const loggerProvider = new LoggerProvider({ resource, processors });
+  const logger = processors.length > 0 ? loggerProvider.getLogger(SCOPE, AGENT_VERSION) : null;
   const recorder: MetricRecorder | null = metrics.enabled
     ? createMetricRecorder(meterProvider.getMeter(SCOPE, AGENT_VERSION), { appCardinalityLimit: metrics.app_cardinality_limit })
     : null;
@@ -188,7 +194,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
 
   const flush = async (): Promise<FlushResult> => {
     const problems: unknown[] = [];
-    if (loggerProvider !== null) await loggerProvider.forceFlush().catch((e: unknown) => problems.push(e));
+    if (processors.length > 0) await loggerProvider.forceFlush().catch((e: unknown) => problems.push(e));
     if (readers.length > 0) await meterProvider.forceFlush().catch((e: unknown) => problems.push(e));
     const now = stats();
     const newFailed = now.failed - reported.failed;
@@ -219,6 +225,8 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     value: {
       prometheusUrl: prometheus?.url ?? null,
       destinations,
+      loggerProvider,
+      meterProvider,
       stats,
       emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void {
         events += 1;
@@ -231,7 +239,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
       flush,
       shutdown(): Promise<void> {
         shutdownPromise ??= (async () => {
-          await loggerProvider?.shutdown().catch(() => undefined);
+          await loggerProvider.shutdown().catch(() => undefined);
           await meterProvider.shutdown().catch(() => undefined);
           await prometheus?.close();
         })();

@@ -1,21 +1,9 @@
-// In-process CLI io for the integration tests, and a temporary config file.
+// In-process CLI io (the shared helper) for the integration tests, and a temporary folder for config files.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../../agent/cli/command.ts';
 
-export function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
+export { captureIo } from '../helpers/capture-io.ts';
 
 export interface TempDir {
   readonly path: string;

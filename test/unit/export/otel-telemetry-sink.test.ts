@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { LoggerProvider as ApiLogsLoggerProvider } from '@opentelemetry/api-logs';
 import { parseConfig } from '../../../agent/config/index.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { createEventPipeline } from '../../../agent/pipeline/index.ts';
@@ -64,6 +65,21 @@ describe('createOtelTelemetrySink', () => {
     assert.match(logs[0]!, /^log 2015-09-22T03:46:51\.662750400Z WARN wfp\.connection\.blocked "Blocked inbound TCP/);
     assert.match(out, /^metric wfp\.packet\.drops\{.*process\.executable\.name="listener\.exe".*\} 1$/m);
     assert.equal(out.match(/^metric wfp\.connection\.blocks/gm)?.length, 1, 'printed once, not again at shutdown');
+  });
+
+  it('lends its providers to other emitters (e.g. the audit work, which takes an api-logs LoggerProvider)', async () => {
+    let out = '';
+    const config = parseConfig('exporters:\n  otlp: {enabled: false}\n  console: {enabled: true}\n', { file: 't', env: () => undefined });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, write: (t) => void (out += t), resource: RESOURCE });
+    assert.ok(created.ok);
+    const sink = created.value;
+    const forAudit: ApiLogsLoggerProvider = sink.loggerProvider; // compile-time check that the types fit
+    forAudit.getLogger('audit').emit({ eventName: 'windows.audit_policy.drift', severityText: 'WARN', body: 'drift found' });
+    sink.meterProvider.getMeter('audit').createCounter('audit.drifts').add(2);
+    assert.deepEqual(await sink.flush(), { ok: true });
+    await sink.shutdown();
+    assert.match(out, /^log \S+Z WARN windows\.audit_policy\.drift "drift found" \{\}$/m);
+    assert.match(out, /^metric audit\.drifts\{\} 2$/m);
   });
 
   it('refuses an unreadable client key with one line naming the file', async () => {
