@@ -24,20 +24,25 @@ export function createTally(): ExportTally {
   return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null };
 }
 
+/** Count one export result: `count` items accepted or failed. */
+function tallyResult(tally: ExportTally, result: ExportResult, count: number, onFailure: OnExportFailure): void {
+  tally.exports += 1;
+  if (result.code === SUCCESS) {
+    tally.exported += count;
+    tally.lastOk = true;
+    return;
+  }
+  tally.failed += count;
+  tally.lastOk = false;
+  tally.lastError = result.error ?? new Error('export failed');
+  onFailure(tally.lastError);
+}
+
 export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): LogRecordExporter {
   return {
     export(logs: ReadableLogRecord[], done: (result: ExportResult) => void) {
       inner.export(logs, (result) => {
-        tally.exports += 1;
-        if (result.code === SUCCESS) {
-          tally.exported += logs.length;
-          tally.lastOk = true;
-        } else {
-          tally.failed += logs.length;
-          tally.lastOk = false;
-          tally.lastError = result.error ?? new Error('export failed');
-          onFailure(tally.lastError);
-        }
+        tallyResult(tally, result, logs.length, onFailure);
         done(result);
       });
     },
@@ -50,16 +55,7 @@ export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTa
   const observed: PushMetricExporter = {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void) {
       inner.export(metrics, (result) => {
-        tally.exports += 1;
-        if (result.code === SUCCESS) {
-          tally.exported += 1;
-          tally.lastOk = true;
-        } else {
-          tally.failed += 1;
-          tally.lastOk = false;
-          tally.lastError = result.error ?? new Error('export failed');
-          onFailure(tally.lastError);
-        }
+        tallyResult(tally, result, 1, onFailure);
         done(result);
       });
     },
