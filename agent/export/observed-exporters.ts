@@ -18,11 +18,15 @@ export interface ExportTally {
   exports: number;
   lastOk: boolean;
   lastError: unknown;
+  /** Set by the sink at shutdown after a failure: fail further exports at once instead of retrying into a dead backend. */
+  giveUp: boolean;
 }
 
 export function createTally(): ExportTally {
-  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null };
+  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null, giveUp: false };
 }
+
+const GAVE_UP: ExportResult = { code: 1, error: new Error('not sent: the backend was failing when the agent shut down') };
 
 /** Count one export result: `count` items accepted or failed. */
 function tallyResult(tally: ExportTally, result: ExportResult, count: number, onFailure: OnExportFailure): void {
@@ -54,6 +58,11 @@ export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally,
 export function observeMetricExporter(inner: PushMetricExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): PushMetricExporter {
   const observed: PushMetricExporter = {
     export(metrics: ResourceMetrics, done: (result: ExportResult) => void) {
+      if (tally.giveUp) {
+        tallyResult(tally, GAVE_UP, 1, onFailure);
+        done(GAVE_UP);
+        return;
+      }
       inner.export(metrics, (result) => {
         tallyResult(tally, result, 1, onFailure);
         done(result);

@@ -194,8 +194,11 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
 
   const flush = async (): Promise<FlushResult> => {
     const problems: unknown[] = [];
-    if (processors.length > 0) await loggerProvider.forceFlush().catch((e: unknown) => problems.push(e));
-    if (readers.length > 0) await meterProvider.forceFlush().catch((e: unknown) => problems.push(e));
+    // Both signals at once: against a backend that is down, each waits out its own export timeout.
+    await Promise.all([
+      processors.length > 0 ? loggerProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
+      readers.length > 0 ? meterProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
+    ]);
     const now = stats();
     const newFailed = now.failed - reported.failed;
     const newDropped = now.dropped - reported.dropped;
@@ -240,6 +243,9 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
       shutdown(): Promise<void> {
         shutdownPromise ??= (async () => {
           await loggerProvider.shutdown().catch(() => undefined);
+          // The readers export once more on shutdown; when the backend just failed, that last push fails at once
+          // (the SDK's retry timers would otherwise keep the process alive for another export timeout).
+          metricTally.giveUp = !metricTally.lastOk;
           await meterProvider.shutdown().catch(() => undefined);
           await prometheus?.close();
         })();
