@@ -45,7 +45,8 @@ describe('replay → VictoriaMetrics (OTLP protobuf) → PromQL', { skip: VICTOR
     const selector = '{__name__=~"wfp_.+_total", __name__!~"wfp_agent_.+"}';
     const totalOf = (m: Counts) => [...m.values()].reduce((a, b) => a + b, 0);
     const grand = totalOf(expected.total);
-    const byTotal = await queryUntil(vm, `sum by (__name__) (${selector})`, (s) => s.reduce((n, x) => n + x.value, 0) === grand);
+    // New series become searchable after VictoriaMetrics flushes its in-memory parts (~10 s here).
+    const byTotal = await queryUntil(vm, `sum by (__name__) (${selector})`, (s) => s.reduce((n, x) => n + x.value, 0) === grand, 60_000);
     assert.deepEqual(sortedEntries(countsBy(byTotal, '__name__')).map(([k, v]) => [k.split('|')[0], v]), sortedEntries(expected.total));
 
     const byLayer = await vm.query(`sum by (__name__, wfp_layer_name) (${selector})`);
