@@ -20,10 +20,12 @@ export interface ExportTally {
   lastError: unknown;
   /** Set by the sink at shutdown after a failure: fail further exports at once instead of retrying into a dead backend. */
   giveUp: boolean;
+  /** The URL this exporter sends to (null for the console), to look up the backend's last answer. */
+  readonly url: string | null;
 }
 
-export function createTally(): ExportTally {
-  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null, giveUp: false };
+export function createTally(url: string | null = null): ExportTally {
+  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null, giveUp: false, url };
 }
 
 const GAVE_UP: ExportResult = { code: 1, error: new Error('not sent: the backend was failing when the agent shut down') };

@@ -28,12 +28,14 @@ import type { EnvLookup } from './otlp-settings.ts';
 import { createOtlpLogExporter, createOtlpMetricExporter } from './otlp-exporters.ts';
 import type { ReadFile } from './otlp-exporters.ts';
 import { classifyExportError, createTally, observeLogExporter, observeMetricExporter } from './observed-exporters.ts';
-import type { ExportTally } from './observed-exporters.ts';
+import type { ClassifiedError, ExportTally } from './observed-exporters.ts';
 import { createConsoleLogExporter, createConsoleMetricExporter } from './console-exporters.ts';
 import type { Write } from './console-exporters.ts';
 import { startPrometheusEndpoint } from './prometheus-endpoint.ts';
 import type { PrometheusEndpoint } from './prometheus-endpoint.ts';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.ts';
+import { observeHttpResponses } from './http-response-observer.ts';
+import type { HttpResponseObserver, ObservedResponse } from './http-response-observer.ts';
 import { toLogRecord } from './log-record.ts';
 
 export interface OtelSinkOptions {
@@ -103,11 +105,16 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
 
   // Metric readers first: the MeterProvider takes them at construction.
   const readers: IMetricReader[] = [];
-  const metricTally = createTally();
+  const metricTally = createTally(metricSettings?.ok === true ? metricSettings.value.url : null);
+  const otlpUrls = [logsSettings, metricSettings].flatMap((s) => (s?.ok === true ? [s.value.url] : []));
+  const responses: HttpResponseObserver | null = otlpUrls.length > 0 ? observeHttpResponses(otlpUrls) : null;
   let metricTallyUsed = false;
   if (metricSettings?.ok === true) {
     const built = createOtlpMetricExporter(metricSettings.value, metricOptions.value.temporality, options.readFile);
-    if (!built.ok) return { ok: false, problems: [`exporters.otlp (metrics): ${built.problem}`] };
+    if (!built.ok) {
+      responses?.close();
+      return { ok: false, problems: [`exporters.otlp (metrics): ${built.problem}`] };
+    }
     readers.push(
       new PeriodicExportingMetricReader({
         exporter: observeMetricExporter(built.value, metricTally, countFailure('metrics')),
@@ -125,7 +132,10 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   let prometheus: PrometheusEndpoint | null = null;
   if (exporters.prometheus.enabled && metrics.enabled) {
     const started = await startPrometheusEndpoint(exporters.prometheus.host, exporters.prometheus.port);
-    if (!started.ok) return { ok: false, problems: [`exporters.prometheus: ${started.problem}`] };
+    if (!started.ok) {
+      responses?.close();
+      return { ok: false, problems: [`exporters.prometheus: ${started.problem}`] };
+    }
     prometheus = started.value;
     readers.push(prometheus.reader);
     destinations.push(`metrics → Prometheus pull ${prometheus.url}`);
@@ -159,9 +169,10 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     const built = createOtlpLogExporter(logsSettings.value, options.readFile);
     if (!built.ok) {
       await prometheus?.close();
+      responses?.close();
       return { ok: false, problems: [`exporters.otlp (logs): ${built.problem}`] };
     }
-    const tally = createTally();
+    const tally = createTally(logsSettings.value.url);
     logTallies.push(tally);
     processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(built.value, tally, countFailure('logs')), ...batchOptions }));
     destinations.push(`logs → OTLP ${logsSettings.value.protocol} ${logsSettings.value.url}`);
@@ -209,18 +220,17 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     if (newFailed === 0 && newDropped === 0 && !metricsBad && problems.length === 0) return { ok: true };
 
     const failing = [...logTallies, metricTally].filter((t) => !t.lastOk);
-    const classified = failing.map((t) => classifyExportError(t.lastError));
+    const classified = failing.map((t) => refine(classifyExportError(t.lastError), t.url === null ? null : (responses?.last(t.url) ?? null)));
+    const retryAfter = classified.flatMap((c) => (c.retryAfterMs === null ? [] : [c.retryAfterMs]));
     const parts: string[] = [];
     if (newFailed > 0) parts.push(`${newFailed} log records not accepted`);
     if (newDropped > 0) parts.push(`${newDropped} log records dropped (batch queue full, max_queue_size ${batch.max_queue_size})`);
     if (metricsBad) parts.push('metrics export failed');
     for (const c of classified) parts.push(c.message);
     for (const p of problems) parts.push(classifyExportError(p).message);
-    return {
-      ok: false,
-      retryable: classified.every((c) => c.retryable),
-      error: [...new Set(parts)].join('; '),
-    };
+    const error = [...new Set(parts)].join('; ');
+    const retryable = classified.every((c) => c.retryable);
+    return retryAfter.length > 0 ? { ok: false, retryable, retryInMs: Math.max(...retryAfter), error } : { ok: false, retryable, error };
   };
 
   return {
@@ -248,9 +258,20 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
           metricTally.giveUp = !metricTally.lastOk;
           await meterProvider.shutdown().catch(() => undefined);
           await prometheus?.close();
+          responses?.close();
         })();
         return shutdownPromise;
       },
     },
   };
+}
+
+/**
+ * The SDK's "retries exhausted" error names no status; the backend's last answer (seen on Node's HTTP
+ * diagnostics channel) does, with its Retry-After.
+ */
+function refine(c: ClassifiedError, last: ObservedResponse | null): ClassifiedError & { retryAfterMs: number | null } {
+  if (c.type !== 'retries_exhausted' || last === null || last.status < 400) return { ...c, retryAfterMs: null };
+  const after = last.retryAfterMs === null ? '' : ` (Retry-After ${Math.round(last.retryAfterMs / 1000)} s)`;
+  return { ...c, message: `HTTP ${last.status}${after} on every retry until the export timeout`, retryAfterMs: last.retryAfterMs };
 }

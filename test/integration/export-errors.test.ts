@@ -106,6 +106,8 @@ describe('OTel sink error paths', { skip }, () => {
       const started = Date.now();
       const result = await sink.flush();
       assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      assert.match(result.error, /HTTP 503 on every retry until the export timeout/);
+      assert.equal(result.retryInMs, undefined);
       assert.ok(r.requests.length >= 2, `retried: ${r.requests.length} requests`);
       assert.ok(Date.now() - started < 6000, 'gave up within about the timeout');
       await sink.shutdown();
@@ -132,7 +134,9 @@ describe('OTel sink error paths', { skip }, () => {
       await emitAll(sink);
       const started = Date.now();
       const result = await sink.flush();
-      assert.ok(!result.ok && result.retryable && /429/.test(result.error), JSON.stringify(result));
+      assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      assert.match(result.error, /HTTP 429 \(Retry-After 120 s\) on every retry/);
+      assert.equal(result.retryInMs, 120_000, 'the backend\'s own delay goes to the pump');
       assert.ok(Date.now() - started < 2000);
       assert.equal(r.requests.length, 1);
       await sink.shutdown();

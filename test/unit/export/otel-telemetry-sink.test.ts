@@ -8,6 +8,7 @@ import { createEventPipeline } from '../../../agent/pipeline/index.ts';
 import type { ProcessedEvent } from '../../../agent/pipeline/index.ts';
 import { loadReplayFile } from '../../../agent/source/index.ts';
 import { classifyExportError, createOtelTelemetrySink, parseRfc3339, toLogRecord } from '../../../agent/export/index.ts';
+import { parseRetryAfter } from '../../../agent/export/http-response-observer.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent' });
@@ -127,5 +128,16 @@ describe('classifyExportError', () => {
       [true, 'retries_exhausted'],
     );
     assert.equal(classifyExportError(new Error('Request timed out')).type, 'timeout');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds and HTTP dates, and nothing else', () => {
+    const now = Date.parse('2026-11-27T10:00:00Z');
+    assert.equal(parseRetryAfter('120', now), 120_000);
+    assert.equal(parseRetryAfter('Fri, 27 Nov 2026 10:00:30 GMT', now), 30_000);
+    assert.equal(parseRetryAfter('Fri, 27 Nov 2026 09:00:00 GMT', now), 0);
+    assert.equal(parseRetryAfter('soon', now), null);
+    assert.equal(parseRetryAfter(undefined, now), null);
   });
 });
