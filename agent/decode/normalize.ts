@@ -57,6 +57,10 @@ export function normalizeTime(s: string | undefined): { time: string; quality: T
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
   if (m === null) return { time: '', quality: 'missing' };
   const [, date, clock, fraction = '', zone] = m;
+  const mo = Number(date!.slice(5, 7));
+  const d = Number(date!.slice(8, 10));
+  const [h, mi, se] = clock!.split(':').map(Number) as [number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return { time: '', quality: 'missing' };
   if (zone === undefined) return { time: `${date}T${clock}${fraction}Z`, quality: 'assumed-utc' };
   if (zone === 'Z') return { time: `${date}T${clock}${fraction}Z`, quality: 'exact' };
   // An explicit offset: convert to UTC, keeping the fraction digits as written.
