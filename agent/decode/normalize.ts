@@ -1,24 +1,11 @@
+import { parseDecimal } from '../shared/index.ts';
 // Small normalizers shared by the XML and JSON decoders, so both forms give identical raw records.
 import type { RawRecord } from './raw-record.ts';
 
 export function toIntOrNull(s: string | number | undefined | null): number | null {
   if (s === undefined || s === null) return null;
   if (typeof s === 'number') return Number.isSafeInteger(s) ? s : null;
-  // A digit loop instead of a regex: this runs for every System field of every event.
-  let from = 0;
-  let to = s.length;
-  while (from < to && s.charCodeAt(from) <= 32) from++;
-  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
-  const negative = s.charCodeAt(from) === 45;
-  if (negative) from++;
-  if (to === from || to - from > 15) return null;
-  let v = 0;
-  for (let k = from; k < to; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return null;
-    v = v * 10 + c;
-  }
-  return negative ? -v : v;
+  return parseDecimal(s, true);
 }
 
 /** `{54849625-…}` in upper case with braces; '' when absent. */

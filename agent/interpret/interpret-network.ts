@@ -1,5 +1,6 @@
 // 5150–5159 -> NetworkEvent.
 import type { RawRecord } from '../decode/index.ts';
+import { parseDecimal } from '../shared/index.ts';
 import type { ApplicationPath, Direction, Endpoint, NetworkEvent, NetworkEventKind, NetworkOutcome } from './wfp-event.ts';
 import { DIRECTION_CODES, LAYER_CODES, readBoolean, readCode } from './codes.ts';
 import { readProtocol } from './protocols.ts';
@@ -106,21 +107,9 @@ function textDirection(t: string): Direction | undefined {
   return l === 'inbound' ? 'inbound' : l === 'outbound' ? 'outbound' : l === 'forward' ? 'forward' : undefined;
 }
 
-/** A non-negative decimal (surrounding blanks allowed), or null. A digit loop: it runs for most fields. */
+/** A non-negative decimal (surrounding blanks allowed), or null. */
 export function int(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  let from = 0;
-  let to = s.length;
-  while (from < to && s.charCodeAt(from) <= 32) from++;
-  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
-  if (to === from || to - from > 15) return null;
-  let v = 0;
-  for (let k = from; k < to; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return null;
-    v = v * 10 + c;
-  }
-  return v;
+  return s === undefined ? null : parseDecimal(s, false);
 }
 
 function optional(s: string | undefined): string | null {
