@@ -1,5 +1,5 @@
-import { parseDecimal } from '../shared/index.ts';
 // Small normalizers shared by the XML and JSON decoders, so both forms give identical raw records.
+import { parseDecimal } from '../shared/index.ts';
 import type { RawRecord } from './raw-record.ts';
 
 export function toIntOrNull(s: string | number | undefined | null): number | null {
