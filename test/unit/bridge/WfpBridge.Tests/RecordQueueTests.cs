@@ -58,7 +58,7 @@ namespace WfpBlockAgent.Bridge.Tests
         }
 
         [Fact]
-        public void ARecordRejectedOutOfOrderPullsTheResumePointBackAndPurgesLaterOnes()
+        public async Task ARecordRejectedOutOfOrderPullsTheResumePointBackAndPurgesLaterOnes()
         {
             // Handlers are not guaranteed serial: 109 may arrive after 110 was kept and the queue filled.
             var queue = new RecordQueue(3, 100, new AsyncSignal());
@@ -72,7 +72,7 @@ namespace WfpBlockAgent.Bridge.Tests
             Assert.False(queue.Overflowing);
             Assert.True(queue.Offer(Record(109)));
             Assert.Equal(109, queue.ResumeAfter());
-            Assert.Equal(new long[] { 101, 105, 109 }, queue.TakeBatchAsync(10, TimeSpan.Zero, TimeSpan.Zero, default).Result.Select(r => r.RecordId));
+            Assert.Equal(new long[] { 101, 105, 109 }, (await queue.TakeBatchAsync(10, TimeSpan.Zero, TimeSpan.Zero, default)).Select(r => r.RecordId));
         }
 
         [Fact]
