@@ -14,7 +14,7 @@ export function createBasicEnricher(): Enricher {
         filter: null,
         blockKind: isBlock ? 'unknown' : null,
         executablePath: raw,
-        pathMapping: /^[a-z]:\\/i.test(raw) ? 'already-dos' : 'not-a-path',
+        pathMapping: /^[a-z]:\\/i.test(raw) ? 'already-dos' : /^\\device\\/i.test(raw) ? 'unknown-volume' : 'not-a-path',
       };
     },
   };

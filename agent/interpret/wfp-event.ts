@@ -20,12 +20,12 @@ export interface Endpoint {
 
 /** How the local and remote sides of a network event were decided (see README "Local and remote sides"). */
 export type SideResolution =
-  | 'outbound-source-local' // outbound ALE events: Source* is this host
-  | 'known-address-source' // Source* address is one of the host's own addresses
-  | 'known-address-dest' // Dest* address is one of the host's own addresses
+  | 'outbound-source-local' // outbound events: Source* is this host (every sample agrees)
   | 'packet-dest-local' // inbound packet drop: the packet's destination is this host
-  | 'heuristic-ephemeral-port' // neither address known: the side with the service port is chosen by port numbers
-  | 'heuristic-source-local' // last resort: the Microsoft-documented convention (Source* = local)
+  | 'known-address-source' // only the Source* address is one of the host's own addresses
+  | 'known-address-dest' // only the Dest* address is one of the host's own addresses
+  | 'heuristic-service-port' // undecided by address: the side with the service port (< 49152 vs ephemeral) is local
+  | 'heuristic-dest-local' // last resort: the convention of current Windows builds (Dest* = local on inbound)
   | 'single-sided'; // listen/bind events carry only the local side
 
 export interface Sides {

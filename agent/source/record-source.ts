@@ -9,6 +9,8 @@ export interface SourceItem {
   /** Input name and 1-based position, for error messages. */
   readonly file: string;
   readonly position: number;
+  /** 1-based line where the item starts in its file, when known (for error messages). */
+  readonly line?: number;
 }
 
 export interface SourceBatch {

@@ -1,3 +1,98 @@
-import { notAvailable } from './not-available.ts';
+// `wfp-agent explain FILE...`: what the agent would export for each event, as a table or NDJSON.
+import { loadConfig, ConfigError } from '../../config/index.ts';
+import type { AgentConfig } from '../../config/index.ts';
+import { formatDecodeError } from '../../decode/index.ts';
+import { createBasicEnricher } from '../../enrich/index.ts';
+import { createEventPipeline } from '../../pipeline/index.ts';
+import type { ProcessedEvent } from '../../pipeline/index.ts';
+import { loadReplayFile } from '../../source/index.ts';
+import type { SourceItem } from '../../source/index.ts';
+import type { Command, CliIo } from '../command.ts';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
+import { flag, parseOptions, stringOption } from '../parse-options.ts';
+import { formatRecordBlock, formatRecordJson } from './format-record.ts';
 
-export const explainCommand = notAvailable('explain', 'Print exactly what the agent would export for each event in FILE...');
+const HELP = `Usage: wfp-agent explain [options] FILE...
+
+Print, for each event in the files, exactly the log record the agent would export: event name, time,
+severity, a one-line explanation and every attribute (README "Record contract").
+
+FILE is event XML (wevtutil qe /f:xml, EventRecord.ToXml(), evtxexport; one event, several, or wrapped in
+<Events>; UTF-8 or UTF-16) or JSON lines as NXLog/Logstash/Winlogbeat export them.
+
+Options:
+  --json            One JSON object per event (NDJSON): eventName, timestamp, severity, severityNumber,
+                    body, disposition, attributes.
+  --config FILE     Use this configuration (event selection, host addresses). Default: the bundled one.
+  --all             Also show events this configuration does not collect (allowed traffic, other ids).
+  -h, --help        Show this help.
+
+Problems (bad records, unreadable files) go to stderr as FILE: record N (line L): reason: detail.
+A summary line goes to stderr. Exit codes: 0 all records good, 1 some records or files bad, 2 usage.
+`;
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'Print exactly what the agent would export for each event in FILE...',
+  help: HELP,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const parsed = parseOptions(args, { json: { type: 'boolean' }, config: { type: 'string' }, all: { type: 'boolean' } });
+    if (!parsed.ok) {
+      io.stderr(`wfp-agent explain: ${parsed.message}. See wfp-agent explain --help.\n`);
+      return EXIT_USAGE;
+    }
+    const files = parsed.parsed.positionals;
+    if (files.length === 0) {
+      io.stderr('wfp-agent explain: no FILE given. See wfp-agent explain --help.\n');
+      return EXIT_USAGE;
+    }
+    let config: AgentConfig;
+    try {
+      config = loadConfig(stringOption(parsed.parsed, 'config'), (n) => io.env[n]);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr(`${error.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw error;
+    }
+    const json = flag(parsed.parsed, 'json');
+    const all = flag(parsed.parsed, 'all');
+    const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+
+    let fileProblems = 0;
+    const items: SourceItem[] = [];
+    for (const file of files) {
+      const loaded = loadReplayFile(file);
+      for (const p of loaded.problems) io.stderr(`${p.file}: ${p.detail}\n`);
+      for (const w of loaded.warnings) io.stderr(`${w.file}: warning: ${w.detail}\n`);
+      fileProblems += loaded.problems.length;
+      items.push(...loaded.items);
+    }
+    // Learn every computer's addresses first, so an early inbound event benefits from a later outbound one.
+    for (const item of items) pipeline.learn(item);
+
+    const counts = { logged: 0, counted: 0, 'not-collected': 0, bad: 0 };
+    for (const item of items) {
+      const outcome = pipeline.process(item);
+      if (!outcome.ok) {
+        counts.bad++;
+        io.stderr(`${formatDecodeError(outcome)}\n`);
+        continue;
+      }
+      const p: ProcessedEvent = outcome.value;
+      counts[p.disposition]++;
+      if (p.disposition === 'not-collected' && !all) continue;
+      io.stdout(json ? formatRecordJson(p) : formatRecordBlock(p, item));
+    }
+    const good = counts.logged + counts.counted + counts['not-collected'];
+    const hidden = counts['not-collected'] > 0 && !all ? ' (--all shows them)' : '';
+    io.stderr(
+      `${good + counts.bad} records: ${good} good, ${counts.bad} bad; ${counts.logged} logged, ${counts.counted} counted only, ` +
+        `${counts['not-collected']} not collected by this config${hidden}` +
+        (fileProblems > 0 ? `; ${fileProblems} file(s) unreadable` : '') +
+        '.\n',
+    );
+    return counts.bad > 0 || fileProblems > 0 ? EXIT_PROBLEMS : EXIT_OK;
+  },
+};

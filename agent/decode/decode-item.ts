@@ -1,0 +1,14 @@
+// The one decoder entry point every source uses: a SourceItem's text -> RawRecord or a located error.
+import type { SourceItem } from '../source/index.ts';
+import type { DecodeResult } from './decode-result.ts';
+import { decodeEventXml } from './decode-event-xml.ts';
+import { decodeJsonEvent } from './decode-json-event.ts';
+
+export function decodeItem(item: SourceItem): DecodeResult {
+  const origin = { file: item.file, position: item.position };
+  const r = item.format === 'json' ? decodeJsonEvent(item.text, origin) : decodeEventXml(item.text, origin);
+  if (r.ok || item.line === undefined) return r;
+  // Make the line absolute in the file: the XML decoder counts within the item.
+  const line = item.format === 'json' ? item.line : item.line + (r.line ?? 1) - 1;
+  return { ...r, line };
+}

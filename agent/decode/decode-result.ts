@@ -1,0 +1,28 @@
+import type { RawRecord } from './raw-record.ts';
+
+export type DecodeErrorReason =
+  | 'malformed-xml' // not well-formed, or truncated
+  | 'not-an-event' // well-formed, but not an <Event> (or a JSON object without an event id)
+  | 'missing-field' // an <Event> without a usable EventID
+  | 'malformed-json' // a JSON line that does not parse
+  | 'too-deep' // nesting beyond what any Windows event has
+  | 'unsupported-input'; // binary .evtx, a DTD, an encoding we cannot read
+
+export interface DecodeError {
+  readonly ok: false;
+  readonly reason: DecodeErrorReason;
+  readonly detail: string;
+  readonly file: string;
+  /** 1-based record position in the input. */
+  readonly position: number;
+  /** 1-based line, when known. */
+  readonly line?: number;
+}
+
+export type DecodeResult = { readonly ok: true; readonly value: RawRecord } | DecodeError;
+
+/** One line for stderr: `FILE: record N (line L): reason: detail`. */
+export function formatDecodeError(e: DecodeError): string {
+  const line = e.line === undefined ? '' : ` (line ${e.line})`;
+  return `${e.file}: record ${e.position}${line}: ${e.reason}: ${e.detail}`;
+}

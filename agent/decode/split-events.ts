@@ -1,0 +1,165 @@
+// Input text -> one SourceItem per event, whatever the wrapping: concatenated <Event>s, an <Events> wrapper,
+// pretty-printed, with an XML declaration or comments; or JSON lines (one object per line) / a JSON array.
+// Splitting never fails: text that is not an event becomes an item of its own, and decoding it reports why,
+// so one bad record never hides the good ones after it.
+import type { SourceItem } from '../source/index.ts';
+
+export function splitEvents(text: string, file: string): SourceItem[] {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  if (i >= text.length) return [];
+  const c = text.charCodeAt(i);
+  if (c === 123 /* { */) return splitJsonLines(text, file);
+  if (c === 91 /* [ */) return splitJsonArray(text, file, i);
+  return splitXml(text, file);
+}
+
+function splitJsonLines(text: string, file: string): SourceItem[] {
+  const items: SourceItem[] = [];
+  let line = 0;
+  let from = 0;
+  while (from <= text.length) {
+    let nl = text.indexOf('\n', from);
+    if (nl < 0) nl = text.length;
+    line++;
+    let s = from;
+    let e = nl;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) s++;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (e > s) items.push({ text: text.slice(s, e), format: 'json', recordId: null, file, position: items.length + 1, line });
+    from = nl + 1;
+  }
+  return items;
+}
+
+function splitJsonArray(text: string, file: string, start: number): SourceItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(start));
+  } catch {
+    // Not an array after all: let the line splitter give each line its own error.
+    return splitJsonLines(text, file);
+  }
+  if (!Array.isArray(parsed)) return splitJsonLines(text, file);
+  return parsed.map((v, n) => ({ text: JSON.stringify(v), format: 'json' as const, recordId: null, file, position: n + 1 }));
+}
+
+function splitXml(text: string, file: string): SourceItem[] {
+  const items: SourceItem[] = [];
+  const n = text.length;
+  let line = 1;
+  let lineCountedTo = 0;
+  const lineOf = (at: number): number => {
+    for (let k = text.indexOf('\n', lineCountedTo); k >= 0 && k < at; k = text.indexOf('\n', k + 1)) line++;
+    lineCountedTo = Math.max(lineCountedTo, at);
+    return line;
+  };
+  const push = (s: number, e: number): void => {
+    items.push({ text: text.slice(s, e), format: 'xml', recordId: null, file, position: items.length + 1, line: lineOf(s) });
+  };
+
+  let depth = 0; // element depth outside any event (an <Events> wrapper)
+  let eventStart = -1;
+  let eventDepth = 0;
+  let strayStart = -1; // start of text that belongs to no event
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (eventStart < 0 && strayStart < 0) {
+      const to = lt < 0 ? n : lt;
+      for (let k = i; k < to; k++) {
+        if (!isSpace(text.charCodeAt(k))) {
+          strayStart = k;
+          break;
+        }
+      }
+    }
+    if (lt < 0) break;
+    const c = text.charCodeAt(lt + 1);
+    let close: number;
+    if (c === 33 /* ! */ || c === 63 /* ? */) {
+      const terminator = text.startsWith('<!--', lt) ? '-->' : text.startsWith('<![CDATA[', lt) ? ']]>' : '>';
+      const t = text.indexOf(terminator, lt + 2);
+      close = t < 0 ? n : t + terminator.length;
+      i = close;
+      continue;
+    }
+    close = tagEnd(text, lt);
+    const isEnd = c === 47;
+    const selfClosing = !isEnd && text.charCodeAt(close - 2) === 47;
+    const name = tagLocalName(text, lt + (isEnd ? 2 : 1));
+    if (eventStart < 0) {
+      if (!isEnd && name === 'Event') {
+        if (strayStart >= 0) {
+          push(strayStart, lt);
+          strayStart = -1;
+        }
+        if (selfClosing) push(lt, close);
+        else {
+          eventStart = lt;
+          eventDepth = 1;
+        }
+      } else if (!isEnd && name === 'Events' && !selfClosing) {
+        depth++;
+      } else if (isEnd && name === 'Events' && depth > 0) {
+        depth--;
+      } else if (strayStart < 0) {
+        strayStart = lt;
+      }
+    } else if (!isEnd && name === 'Event' && eventDepth > 0) {
+      // An <Event> can never nest: the previous one was truncated. Cut it here so the next one survives.
+      push(eventStart, lt);
+      eventStart = selfClosing ? -1 : lt;
+      eventDepth = 1;
+      if (selfClosing) push(lt, close);
+    } else if (isEnd) {
+      eventDepth--;
+      if (eventDepth === 0) {
+        push(eventStart, close);
+        eventStart = -1;
+      }
+    } else if (!selfClosing) {
+      eventDepth++;
+    }
+    i = close;
+  }
+  if (eventStart >= 0) push(eventStart, n);
+  else if (strayStart >= 0) push(strayStart, n);
+  return items;
+}
+
+/** Index just past the `>` that ends the tag opening at `lt`, honouring quoted attribute values. */
+function tagEnd(text: string, lt: number): number {
+  let k = lt + 1;
+  const n = text.length;
+  while (k < n) {
+    const ch = text.charCodeAt(k);
+    if (ch === 62) return k + 1;
+    if (ch === 34 || ch === 39) {
+      const q = text.indexOf(ch === 34 ? '"' : "'", k + 1);
+      if (q < 0) return n;
+      k = q + 1;
+      continue;
+    }
+    if (ch === 60 && k > lt) return k; // a new tag begins: this one was truncated
+    k++;
+  }
+  return n;
+}
+
+function tagLocalName(text: string, from: number): string {
+  let k = from;
+  while (k < text.length) {
+    const ch = text.charCodeAt(k);
+    if (isSpace(ch) || ch === 62 || ch === 47 || ch === 60) break;
+    k++;
+  }
+  const q = text.slice(from, k);
+  const colon = q.indexOf(':');
+  return colon < 0 ? q : q.slice(colon + 1);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
