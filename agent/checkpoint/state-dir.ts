@@ -1,0 +1,21 @@
+// Where the agent keeps its state (checkpoint, audit-policy backup) when the config leaves `state_dir` empty.
+import { resolve, win32 } from 'node:path';
+
+export interface StateDirContext {
+  readonly platform: NodeJS.Platform;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** `state_dir` as configured, or `%ProgramData%\wfp-block-agent` on Windows and `./.state` elsewhere. */
+export function resolveStateDir(configured: string, context: StateDirContext = currentContext()): string {
+  if (context.platform === 'win32') {
+    if (configured !== '') return win32.resolve(context.cwd, configured);
+    return win32.join(context.env['ProgramData'] ?? context.env['PROGRAMDATA'] ?? 'C:\\ProgramData', 'wfp-block-agent');
+  }
+  return resolve(context.cwd, configured === '' ? '.state' : configured);
+}
+
+function currentContext(): StateDirContext {
+  return { platform: process.platform, env: process.env, cwd: process.cwd() };
+}
