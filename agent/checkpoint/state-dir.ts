@@ -9,11 +9,12 @@ export interface StateDirContext {
 
 /** `state_dir` as configured, or `%ProgramData%\wfp-block-agent` on Windows and `./.state` elsewhere. */
 export function resolveStateDir(configured: string, context: StateDirContext = currentContext()): string {
+  // A configured folder follows the host's path rules (node:path is win32 on Windows).
+  if (configured !== '') return resolve(context.cwd, configured);
   if (context.platform === 'win32') {
-    if (configured !== '') return win32.resolve(context.cwd, configured);
     return win32.join(context.env['ProgramData'] ?? context.env['PROGRAMDATA'] ?? 'C:\\ProgramData', 'wfp-block-agent');
   }
-  return resolve(context.cwd, configured === '' ? '.state' : configured);
+  return resolve(context.cwd, '.state');
 }
 
 function currentContext(): StateDirContext {

