@@ -87,6 +87,21 @@ describe('live path contract (fake bridge)', () => {
     assert.ok(agent.lines.some((l) => /rejected a batch of 10 records for good/.test(l)));
   });
 
+  it('one undecodable record is dropped with a counted reason and never sinks its batch', async () => {
+    const log = new FakeSecurityLog(1);
+    log.append(...blockEvents(4));
+    log.append('<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>5157</EventID><EventRecordID>0</EventRecordID>');
+    log.append(...blockEvents(5));
+    const dir = tempStateDir();
+    const agent = startLiveAgent({ log, stateDir: dir, start: { kind: 'beginning' } });
+    await waitFor(() => agent.exportedIds().length === 9);
+    await waitFor(() => savedRecordId(dir) === 10);
+    const summary = await agent.stop();
+    assert.deepEqual(agent.exportedIds(), [1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    assert.equal(summary?.dropped, 1);
+    assert.equal(summary?.acknowledged, 10);
+  });
+
   it('a failing checkpoint write is reported, reading goes on, and the next write catches up', async () => {
     const log = new FakeSecurityLog(1);
     log.append(...blockEvents(30));
