@@ -96,7 +96,9 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     executionProcessId: undefined,
     executionThreadId: undefined,
     system: new Map(),
-    data: Object.create(null) as Record<string, string>,
+    // A plain object, not Object.create(null): events of one id add the same keys in the same order, so V8
+    // can share hidden classes. `__proto__` is the one key that would misbehave; storeCapture renames it.
+    data: {} as Record<string, string>,
     userDataName: '',
   };
   const stack: string[] = [];
@@ -108,6 +110,26 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
   let captureInto: 'system' | 'data' = 'data';
   let captured = '';
   let unnamed = 0;
+  let nextAmp = -1;
+  // Attributes of the current start tag, in two arrays reused across tags instead of a Map per tag.
+  // Only offsets are kept; a value is decoded when asked for, so attributes nobody reads (xmlns, Guid of
+  // most providers) cost no string.
+  let attrCount = 0;
+  const attrNameStart: number[] = [];
+  const attrNameEnd: number[] = [];
+  const attrValueStart: number[] = [];
+  const attrValueEnd: number[] = [];
+  const attr = (want: string): string | undefined => {
+    for (let k = 0; k < attrCount; k++) {
+      const ns = attrNameStart[k]!;
+      const ne = attrNameEnd[k]!;
+      const from = ne - want.length;
+      if (from < ns || !text.startsWith(want, from) || (from > ns && text.charCodeAt(from - 1) !== 58 /* : */)) continue;
+      const v = decodeXmlText(text, attrValueStart[k]!, attrValueEnd[k]!);
+      return v.ok ? v.text : undefined;
+    }
+    return undefined;
+  };
   let i = start;
   // Skip a byte-order mark.
   if (text.charCodeAt(i) === 0xfeff) i++;
@@ -116,15 +138,22 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     let lt = text.indexOf('<', i);
     if (lt < 0 || lt >= end) lt = end;
     if (lt > i) {
+      // Where the next '&' is, found once and reused until passed: searching for it per text run would scan
+      // to the end of the event each time (quadratic in the event size, which matters for 10 MB fields).
+      if (nextAmp < i) {
+        nextAmp = text.indexOf('&', i);
+        if (nextAmp < 0) nextAmp = Infinity;
+      }
+      const amp = nextAmp < lt ? nextAmp : end;
       if (stack.length === 0) {
         if (!isBlank(text, i, lt)) return new Fail(sawRoot ? 'malformed-xml' : 'not-an-event', sawRoot ? 'text after the end of </Event>' : 'text before the <Event> element', i);
       } else if (captureDepth >= 0) {
-        const t = decodeXmlText(text, i, lt);
+        const t = decodeXmlText(text, i, lt, amp);
         if (!t.ok) return new Fail('malformed-xml', t.detail, i);
-        captured += t.text;
-      } else if (text.indexOf('&', i) >= 0 && text.indexOf('&', i) < lt) {
+        captured = captured === '' ? t.text : captured + t.text;
+      } else if (amp < lt) {
         // Text we do not keep must still be well-formed.
-        const t = decodeXmlText(text, i, lt);
+        const t = decodeXmlText(text, i, lt, amp);
         if (!t.ok) return new Fail('malformed-xml', t.detail, i);
       }
     }
@@ -133,10 +162,12 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     if (c === 47 /* / */) {
       const gt = text.indexOf('>', lt + 2);
       if (gt < 0 || gt >= end) return new Fail('malformed-xml', 'truncated end tag', lt);
-      const name = localName(text.slice(lt + 2, gt).trim());
       const open = stack.pop();
-      if (open === undefined) return new Fail('malformed-xml', `unexpected </${name}>`, lt);
-      if (open !== name) return new Fail('malformed-xml', `</${name}> closes <${open}>`, lt);
+      // End tags must repeat the start tag's qualified name; compare in place (no slice on the hot path).
+      if (open === undefined || !text.startsWith(open, lt + 2) || !isSpaceOrGt(text.charCodeAt(lt + 2 + open.length))) {
+        const name = text.slice(lt + 2, gt).trim();
+        return new Fail('malformed-xml', open === undefined ? `unexpected </${name}>` : `</${name}> closes <${open}>`, lt);
+      }
       const depth = stack.length + 1;
       if (depth === captureDepth) {
         storeCapture(out, captureInto, captureKey, captured);
@@ -177,11 +208,12 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     let p = lt + 1;
     while (p < end && !isNameEnd(text.charCodeAt(p))) p++;
     if (p === lt + 1) return new Fail('malformed-xml', "'<' not followed by a tag name", lt);
-    const name = localName(text.slice(lt + 1, p));
+    const qname = text.slice(lt + 1, p);
+    const name = localName(qname);
     if (stack.length === 0 && sawRoot) return new Fail('malformed-xml', `a second root element <${name}> after </Event>`, lt);
     const depth = stack.length + 1;
     if (depth > MAX_DEPTH) return new Fail('too-deep', `elements nested deeper than ${MAX_DEPTH} levels`, lt);
-    let attrs: Map<string, string> | null = null;
+    attrCount = 0;
     let selfClosing = false;
     for (;;) {
       while (p < end && isSpace(text.charCodeAt(p))) p++;
@@ -199,9 +231,9 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       }
       const nameStart = p;
       while (p < end && !isNameEnd(text.charCodeAt(p)) && text.charCodeAt(p) !== 61 /* = */) p++;
-      const attrName = text.slice(nameStart, p);
+      const nameEnd = p;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
-      if (attrName === '' || text.charCodeAt(p) !== 61) return new Fail('malformed-xml', `malformed attribute in <${name}>`, p);
+      if (nameEnd === nameStart || text.charCodeAt(p) !== 61) return new Fail('malformed-xml', `malformed attribute in <${name}>`, p);
       p++;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
       const quote = text.charCodeAt(p);
@@ -210,9 +242,19 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       if (close < 0 || close >= end) return new Fail('malformed-xml', `unterminated attribute value in <${name}>`, p);
       const lt2 = text.indexOf('<', p + 1);
       if (lt2 >= 0 && lt2 < close) return new Fail('malformed-xml', `'<' inside an attribute value in <${name}>`, lt2);
-      const v = decodeXmlText(text, p + 1, close);
-      if (!v.ok) return new Fail('malformed-xml', v.detail, p);
-      (attrs ??= new Map()).set(localName(attrName), v.text);
+      if (nextAmp <= p) {
+        nextAmp = text.indexOf('&', p + 1);
+        if (nextAmp < 0) nextAmp = Infinity;
+      }
+      if (nextAmp < close) {
+        // Validate references now (the value itself is decoded only if read).
+        const v = decodeXmlText(text, p + 1, close, nextAmp);
+        if (!v.ok) return new Fail('malformed-xml', v.detail, p);
+      }
+      attrNameStart[attrCount] = nameStart;
+      attrNameEnd[attrCount] = nameEnd;
+      attrValueStart[attrCount] = p + 1;
+      attrValueEnd[attrCount++] = close;
       p = close + 1;
     }
 
@@ -224,13 +266,13 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
         name === 'System' ? SECTION_SYSTEM : name === 'EventData' ? SECTION_EVENT_DATA : name === 'UserData' ? SECTION_USER_DATA : SECTION_OTHER;
     } else if (depth === 3 && section === SECTION_SYSTEM) {
       if (name === 'Provider') {
-        out.providerName = attrs?.get('Name') ?? attrs?.get('EventSourceName') ?? '';
-        out.providerGuid = attrs?.get('Guid');
+        out.providerName = attr('Name') ?? attr('EventSourceName') ?? '';
+        out.providerGuid = attr('Guid');
       } else if (name === 'TimeCreated') {
-        out.systemTime = attrs?.get('SystemTime');
+        out.systemTime = attr('SystemTime');
       } else if (name === 'Execution') {
-        out.executionProcessId = attrs?.get('ProcessID');
-        out.executionThreadId = attrs?.get('ThreadID');
+        out.executionProcessId = attr('ProcessID');
+        out.executionThreadId = attr('ThreadID');
       } else if (SYSTEM_TEXT_FIELDS.has(name)) {
         captureDepth = depth;
         captureKey = name;
@@ -240,7 +282,7 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     } else if (depth === 3 && section === SECTION_EVENT_DATA) {
       if (name === 'Data') {
         captureDepth = depth;
-        captureKey = attrs?.get('Name') ?? `param${++unnamed}`;
+        captureKey = attr('Name') ?? `param${++unnamed}`;
         captureInto = 'data';
         captured = '';
       }
@@ -264,7 +306,7 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       }
       if (depth === 2) section = SECTION_NONE;
     } else {
-      stack.push(name);
+      stack.push(qname);
     }
     i = p;
   }
@@ -275,7 +317,7 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
 
 function storeCapture(out: ScanOutput, into: 'system' | 'data', key: string, value: string): void {
   if (into === 'system') out.system.set(key, value.trim());
-  else out.data[key] = value;
+  else out.data[key === '__proto__' ? '_proto_' : key] = value;
 }
 
 function localName(qname: string): string {
@@ -285,6 +327,10 @@ function localName(qname: string): string {
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+function isSpaceOrGt(c: number): boolean {
+  return c === 62 || c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function isNameEnd(c: number): boolean {

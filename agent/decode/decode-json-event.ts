@@ -36,7 +36,7 @@ function fromFlat(o: Json, text: string, origin: RecordOrigin): DecodeResult {
   if (eventId === null) return bad('not-an-event', 'no numeric EventID field', origin);
   const data = Object.create(null) as Record<string, string>;
   for (const key of Object.keys(o)) {
-    if (SHIPPER_KEYS.has(key)) continue;
+    if (SHIPPER_KEYS.has(key) || key === '__proto__') continue;
     const v = o[key];
     if (v === null || typeof v === 'object') continue;
     data[key] = String(v);
@@ -50,7 +50,7 @@ function fromFlat(o: Json, text: string, origin: RecordOrigin): DecodeResult {
     level: toIntOrNull(scalar(o['Level'])),
     task: toIntOrNull(scalar(o['Task'])),
     opcode: toIntOrNull(scalar(o['OpcodeValue'])),
-    keywords: normalizeKeywords(exactNumber(text, 'Keywords') ?? optStr(o['Keywords'])),
+    keywords: normalizeKeywords(typeof o['Keywords'] === 'number' ? exactNumber(text, 'Keywords') : optStr(o['Keywords'])),
     recordId: toIntOrNull(scalar(o['RecordNumber'] ?? o['EventRecordID'])),
     time: time.time,
     timeQuality: time.quality,
@@ -85,7 +85,7 @@ function fromWinlogbeat(o: Json, w: Json, text: string, origin: RecordOrigin): D
     level: null,
     task: null,
     opcode: null,
-    keywords: normalizeKeywords(exactNumber(text, 'keywords') ?? undefined),
+    keywords: normalizeKeywords(typeof w['keywords'] === 'number' ? exactNumber(text, 'keywords') : optStr(w['keywords'])),
     recordId: toIntOrNull(scalar(w['record_id'])),
     time: time.time,
     timeQuality: time.quality,
@@ -133,8 +133,15 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
  * -9214364837600034816); read the exact digits from the text instead.
  */
 function exactNumber(text: string, key: string): string | undefined {
-  const m = new RegExp(`"${key}"\\s*:\\s*(-?\\d+)`).exec(text);
-  return m?.[1];
+  // Only called when the parsed value is a number, so the first `"key":` followed by digits is it.
+  const at = text.indexOf(`"${key}"`);
+  if (at < 0) return undefined;
+  let k = at + key.length + 2;
+  while (k < text.length && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 58)) k++;
+  const from = k;
+  if (text.charCodeAt(k) === 45) k++;
+  while (k < text.length && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+  return k > from ? text.slice(from, k) : undefined;
 }
 
 function normalizeChannel(s: string): string {

@@ -7,8 +7,9 @@ export type TextResult = { ok: true; text: string } | { ok: false; detail: strin
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 /** Decode entity and character references in `text[start, end)`. Fast path: no `&`, plain slice. */
-export function decodeXmlText(text: string, start: number, end: number): TextResult {
-  let amp = text.indexOf('&', start);
+export function decodeXmlText(text: string, start: number, end: number, firstAmp?: number): TextResult {
+  // Callers that track the next '&' pass it, so text without references costs one slice and no scan.
+  let amp = firstAmp ?? text.indexOf('&', start);
   if (amp < 0 || amp >= end) return { ok: true, text: text.slice(start, end) };
   let out = '';
   let from = start;

@@ -62,8 +62,20 @@ export function createHostAddressBook(options: HostAddressBookOptions): HostAddr
   };
 }
 
+const hostKeys = new Map<string, string>();
+
 /** Computer names differ in case and in being FQDN or short between sources; key on the short name. */
 function hostKey(computer: string): string {
+  // Every event asks, for a handful of distinct names: remember the answer (bounded like the book).
+  let key = hostKeys.get(computer);
+  if (key === undefined) {
+    key = computeHostKey(computer);
+    if (hostKeys.size < MAX_HOSTS) hostKeys.set(computer, key);
+  }
+  return key;
+}
+
+function computeHostKey(computer: string): string {
   const lower = computer.trim().toLowerCase();
   const dot = lower.indexOf('.');
   return dot > 0 && !/^\d+\.\d+\.\d+\.\d+$/.test(lower) ? lower.slice(0, dot) : lower;

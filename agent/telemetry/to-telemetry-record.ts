@@ -1,6 +1,7 @@
 // WfpEvent + enrichment -> the exported log record. The single mapping both `explain` and the exporters use.
 import type { WfpEvent, NetworkEvent } from '../interpret/index.ts';
 import { OTEL_TRANSPORTS } from '../interpret/index.ts';
+import { enrichmentAttributes } from '../enrich/index.ts';
 import type { BlockKind, EventEnrichment } from '../enrich/index.ts';
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { eventNameFor } from './event-names.ts';
@@ -121,23 +122,20 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.originalProfile !== null) a['wfp.profile.original'] = n.originalProfile.raw;
   if (n.remoteUserId !== null) a['wfp.remote_user.sid'] = n.remoteUserId;
   if (n.remoteMachineId !== null) a['wfp.remote_machine.sid'] = n.remoteMachineId;
-  const f = e.filter;
-  if (f !== null) {
-    set(a, 'wfp.filter.name', f.name);
-    set(a, 'wfp.filter.provider', f.providerName || f.providerKey);
-    set(a, 'wfp.filter.action', f.action);
-    if (f.ruleName !== null) set(a, 'security_rule.name', f.ruleName);
-    if (f.rulesetName !== null) set(a, 'security_rule.ruleset.name', f.rulesetName);
+  // Filter, rule and block kind as the enrich stage names them (its README "Attribution" section).
+  const enriched = enrichmentAttributes(e);
+  for (const key in enriched) {
+    if (key.startsWith('wfp.filter.') || key.startsWith('security_rule.') || key === 'wfp.block.kind') a[key] = enriched[key]!;
   }
-  if (e.blockKind !== null) a['wfp.block.kind'] = e.blockKind;
 }
 
 function mapProcess(a: Attrs, pid: number | null, name: string, e: EventEnrichment, rawPath: string): void {
   if (pid !== null) a['process.pid'] = pid;
+  if (rawPath === '' || rawPath === '-') return; // kernel-level drops name no application
   set(a, 'process.executable.path', e.executablePath || rawPath);
   set(a, 'process.executable.name', name);
   if (e.executablePath !== '' && e.executablePath !== rawPath) set(a, 'wfp.application.nt_path', rawPath);
-  if (rawPath !== '' && rawPath !== '-') a['wfp.application.path_mapping'] = e.pathMapping;
+  a['wfp.application.path_mapping'] = e.pathMapping;
 }
 
 function setEndpoint(a: Attrs, prefix: string, ep: { address: string; port: number | null }): void {

@@ -66,3 +66,48 @@ describe('wfp-agent explain', () => {
     }
   });
 });
+
+describe('wfp-agent explain --filters', () => {
+  const line = (filterId: number) =>
+    JSON.stringify({
+      EventID: 5157,
+      Hostname: 'WS1',
+      SourceName: 'Microsoft-Windows-Security-Auditing',
+      TimeCreated: '2023-08-15T05:33:55.325Z',
+      Direction: '%%14592',
+      SourceAddress: '10.0.0.9',
+      SourcePort: '50000',
+      DestAddress: '10.0.0.5',
+      DestPort: '23',
+      Protocol: '6',
+      FilterRTID: String(filterId),
+      LayerName: '%%14610',
+      LayerRTID: '44',
+      Application: '\\device\\harddiskvolume2\\windows\\system32\\tlntsvr.exe',
+    });
+
+  it('names the firewall rule and the block kind, and counts routine blocks without logging them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wfp-explain-'));
+    const file = join(dir, 'blocks.jsonl');
+    // 85081 is "Block Telnet" (a firewall rule), 78700 "Port Scanning Prevention Filter" in the synthetic snapshot.
+    writeFileSync(file, `${line(85081)}\n${line(78700)}\n`);
+    const io = captureIo();
+    assert.equal(await main(['explain', '--json', '--all', '--filters', fixture('netsh-wfp/synthetic-filters.xml'), file], io), 0);
+    const [rule, stealth] = io.out().trim().split('\n').map((l) => JSON.parse(l) as { severity: string; disposition: string; attributes: Record<string, unknown> });
+    assert.equal(rule?.attributes['wfp.filter.name'], 'Block Telnet');
+    assert.equal(rule?.attributes['security_rule.name'], 'Block Telnet');
+    assert.equal(rule?.attributes['wfp.block.kind'], 'policy-rule');
+    assert.equal(rule?.severity, 'WARN');
+    assert.equal(rule?.disposition, 'logged');
+    assert.equal(stealth?.attributes['wfp.block.kind'], 'stealth');
+    assert.equal(stealth?.severity, 'INFO');
+    assert.equal(stealth?.disposition, 'counted');
+  });
+
+  it('rejects a filters file that is not a snapshot in one line', async () => {
+    const io = captureIo();
+    assert.equal(await main(['explain', '--filters', fixture('ms-docs/event-5157.xml'), fixture('ms-docs/event-5157.xml')], io), 2);
+    assert.equal(io.err().trim().split('\n').length, 1);
+    assert.match(io.err(), /^wfp-agent explain: /);
+  });
+});

@@ -96,3 +96,13 @@ describe('malformed input', () => {
     assert.equal(r.ok ? 0 : r.line, 3);
   });
 });
+
+describe('hostile keys', () => {
+  it('a Data element named __proto__ cannot change the record prototype', () => {
+    const r = decodeEventXml(EVENT("<Data Name='__proto__'>x</Data><Data Name='A'>1</Data>"), { file: 'f', position: 1 });
+    assert.ok(r.ok);
+    assert.equal(Object.getPrototypeOf(r.value.data), Object.prototype);
+    assert.equal(r.value.data['_proto_'], 'x');
+    assert.equal(r.value.data['A'], '1');
+  });
+});
