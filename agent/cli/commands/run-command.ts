@@ -12,7 +12,7 @@ import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
 import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
-import { createBasicEnricher } from '../../enrich/index.ts';
+import { loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
 import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts';
@@ -42,7 +42,8 @@ export interface RunDeps {
   readonly platform: NodeJS.Platform;
   readonly openBridge: (onProtocolError: (error: string) => void) => Promise<BridgeCallResult<BridgeHost>>;
   readonly createSink: SinkFactory;
-  readonly createEnricher: (config: AgentConfig) => Enricher;
+  /** `volumeMap`: drive letter → device path from the bridge (QueryDosDevice), added to `paths.volume_map`. */
+  readonly createEnricher: (config: AgentConfig, volumeMap: Readonly<Record<string, string>>) => BridgeCallResult<Enricher>;
   readonly meterProvider: () => MeterProvider;
   /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
   readonly stopSignal: () => AbortSignal;
@@ -89,6 +90,13 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     say(bridge.error);
     return EXIT_PROBLEMS;
   }
+  const drives = await bridge.value.driveMap();
+  if (!drives.ok) say(`Drive letters unknown; application paths stay device paths. error=${drives.error}`);
+  const enricher = deps.createEnricher(config, drives.ok ? drives.value : {});
+  if (!enricher.ok) {
+    say(enricher.error);
+    return EXIT_USAGE;
+  }
   const sink = await deps.createSink(config, io);
   if (!sink.ok) {
     say(sink.error);
@@ -119,7 +127,10 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       await bridge.value.stop();
       return EXIT_PROBLEMS;
     }
-    const pipeline = createEventPipeline(config, { enricher: deps.createEnricher(config) });
+    const pipeline = createEventPipeline(config, {
+      enricher: enricher.value,
+      shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
+    });
     const pump = createLivePump({
       source: opened.value,
       process: (item) => pipeline.process(item),
@@ -167,7 +178,12 @@ export const runCommand: Command = createRunCommand({
   platform: process.platform,
   openBridge: (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
   createSink: defaultCreateSink,
-  createEnricher: () => createBasicEnricher(),
+  // The filter catalog from filters.file and 5441/5447 events; the periodic netsh snapshot (createLiveEnrichment)
+  // is wired with the Windows command runner by the attribution work.
+  createEnricher: (config, volumeMap) => {
+    const loaded = loadEnricher({ config, volumeMap });
+    return loaded.ok ? { ok: true, value: loaded.value } : { ok: false, error: loaded.detail };
+  },
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
 });

@@ -22,7 +22,7 @@ function deps(overrides: Partial<RunDeps>): RunDeps {
     platform: 'win32',
     openBridge: async () => ({ ok: false, error: 'no bridge in this test' }),
     createSink: async () => ({ ok: true, value: createInMemorySink() }),
-    createEnricher: () => createBasicEnricher(),
+    createEnricher: () => ({ ok: true, value: createBasicEnricher() }),
     meterProvider: () => otelMetrics.getMeterProvider(),
     stopSignal: () => new AbortController().signal,
     ...overrides,
@@ -59,8 +59,17 @@ describe('wfp-agent run', () => {
     const sink = createInMemorySink();
     const stop = new AbortController();
     const io = captureIo();
+    let volumeMap: Readonly<Record<string, string>> | null = null;
     const command = createRunCommand(
-      deps({ openBridge: async () => ({ ok: true, value: bridge }), createSink: async () => ({ ok: true, value: sink }), stopSignal: () => stop.signal }),
+      deps({
+        openBridge: async () => ({ ok: true, value: bridge }),
+        createSink: async () => ({ ok: true, value: sink }),
+        stopSignal: () => stop.signal,
+        createEnricher: (_config, map) => {
+          volumeMap = map;
+          return { ok: true, value: createBasicEnricher() };
+        },
+      }),
     );
     const running = command.run(['--config', configFile(stateDir)], io);
     await waitFor(() => bridge.startOptions !== null);
@@ -78,6 +87,7 @@ describe('wfp-agent run', () => {
     const saved = JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8'));
     assert.equal(saved.channels.Security.record_id, 56);
     assert.equal(sink.shutdownCalls, 1);
+    assert.deepEqual(volumeMap, { 'C:': '\\Device\\HarddiskVolume3' }, 'the bridge drive map reaches the enricher');
   });
 
   it('exits 1 with one line when the bridge cannot load', async () => {
