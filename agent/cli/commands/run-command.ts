@@ -176,7 +176,7 @@ function processStopSignal(): AbortSignal {
 
 export const runCommand: Command = createRunCommand({
   platform: process.platform,
-  openBridge: (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
+  openBridge: async (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
   createSink: defaultCreateSink,
   // The filter catalog from filters.file and 5441/5447 events; the periodic netsh snapshot (createLiveEnrichment)
   // is wired with the Windows command runner by the attribution work.
