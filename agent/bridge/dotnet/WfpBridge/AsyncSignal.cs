@@ -27,9 +27,11 @@ namespace WfpBlockAgent.Bridge
             }
             catch (OperationCanceledException)
             {
-                return false;
+                signalled = false;
             }
             if (signalled) Interlocked.Exchange(ref _set, 0);
+            // Set() may have run this continuation inline on the setter's thread (Node's, via a JS answer).
+            await ThreadPoolHop.Instance;
             return signalled;
         }
     }

@@ -75,14 +75,17 @@ namespace WfpBlockAgent.Bridge
             _loops = Task.WhenAll(control, sender);
         }
 
-        /// <summary>Stops the loops and the watcher; waits at most StopTimeout. Idempotent.</summary>
-        public async Task<bool> StopAsync()
+        /// <summary>Stops the loops and the watcher; waits at most StopTimeout. Idempotent. Runs on the thread pool.</summary>
+        public Task<bool> StopAsync() => Task.Run(StopCoreAsync);
+
+        private async Task<bool> StopCoreAsync()
         {
             _cts.Cancel();
             _control.Set();
             _queueChanged.Set();
             var finished = await Task.WhenAny(_loops, Task.Delay(_options.StopTimeout)).ConfigureAwait(false) == _loops;
-            await Task.Run(() => SafeStopWatcher()).ConfigureAwait(false);
+            await ThreadPoolHop.Instance;
+            SafeStopWatcher();
             return finished;
         }
 
@@ -193,21 +196,30 @@ namespace WfpBlockAgent.Bridge
         {
             while (!token.IsCancellationRequested)
             {
+                object answer = null;
+                var failed = false;
                 try
                 {
-                    var answer = await _send(message).ConfigureAwait(false);
-                    _sendBackoff.Reset();
-                    if (!Messages.AnswerSaysStop(answer)) return true;
-                    _cts.Cancel();
-                    _control.Set();
-                    return false;
+                    answer = await _send(message).ConfigureAwait(false);
                 }
                 catch (Exception)
+                {
+                    failed = true;
+                }
+                // JS answers on Node's thread: leave it before doing anything else.
+                await ThreadPoolHop.Instance;
+                if (failed)
                 {
                     // JS rejected or threw: keep the batch and offer it again after a pause.
                     Errors++;
                     await _delay(_sendBackoff.Next(), token).ConfigureAwait(false);
+                    continue;
                 }
+                _sendBackoff.Reset();
+                if (!Messages.AnswerSaysStop(answer)) return true;
+                _cts.Cancel();
+                _control.Set();
+                return false;
             }
             return false;
         }
