@@ -14,6 +14,18 @@ function savedRecordId(dir: string): number | null {
   return JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).channels.Security.record_id;
 }
 
+/** Real checkpoint writes, except that the nth one first runs `before` (which may throw or never end). */
+function onNthWrite(nth: number, before: () => Promise<void>): CheckpointFs {
+  let writes = 0;
+  return {
+    ...nodeCheckpointFs,
+    async writeAtomic(path, text) {
+      if (++writes === nth) await before();
+      await nodeCheckpointFs.writeAtomic(path, text);
+    },
+  };
+}
+
 describe('live path contract (fake bridge)', () => {
   it('exports every collected event once, in order, and checkpoints the last one', async () => {
     const log = new FakeSecurityLog(1000);
@@ -106,15 +118,9 @@ describe('live path contract (fake bridge)', () => {
     const log = new FakeSecurityLog(1);
     log.append(...blockEvents(30));
     const dir = tempStateDir();
-    let writes = 0;
-    const fs: CheckpointFs = {
-      ...nodeCheckpointFs,
-      async writeAtomic(path, text) {
-        writes++;
-        if (writes === 2) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
-        await nodeCheckpointFs.writeAtomic(path, text);
-      },
-    };
+    const fs = onNthWrite(2, async () => {
+      throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+    });
     const agent = startLiveAgent({ log, stateDir: dir, start: { kind: 'beginning' }, fs });
     await waitFor(() => agent.exportedIds().length === 30);
     await agent.stop();
@@ -144,15 +150,7 @@ describe('live path contract (fake bridge)', () => {
     log.append(...blockEvents(60));
     const dir = tempStateDir();
     // Crash between export and checkpoint: the 4th checkpoint write (after batch 3 was exported) never ends.
-    let writes = 0;
-    const hangingFs: CheckpointFs = {
-      ...nodeCheckpointFs,
-      async writeAtomic(path, text) {
-        writes++;
-        if (writes === 4) await new Promise(() => undefined);
-        await nodeCheckpointFs.writeAtomic(path, text);
-      },
-    };
+    const hangingFs = onNthWrite(4, () => new Promise(() => undefined));
     const first = startLiveAgent({ log, stateDir: dir, start: { kind: 'beginning' }, fs: hangingFs });
     await waitFor(() => first.exportedIds().length === 30);
     await new Promise((r) => setTimeout(r, 50));
