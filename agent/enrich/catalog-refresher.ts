@@ -1,14 +1,11 @@
 // Keeps the catalog's snapshot fresh: one at start, one every interval, and one when a block names an unknown
 // filter id, rate-limited (a burst of misses costs one netsh run, not hundreds). Never two at once.
+import { UNREF_TIMERS } from '../shared/index.ts';
+import type { Timers } from '../shared/index.ts';
 import type { Result } from '../shared/index.ts';
 import { ok } from '../shared/index.ts';
 import type { FilterCatalog } from './filter-catalog.ts';
 import type { FilterSnapshotProvider, ProviderError } from './snapshot-provider.ts';
-
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
 
 export interface RefresherOptions {
   readonly catalog: FilterCatalog;
@@ -39,18 +36,9 @@ export interface CatalogRefresher {
   shutdown(): Promise<void>;
 }
 
-const defaultTimers: Timers = {
-  setInterval: (fn, ms) => {
-    const handle = setInterval(fn, ms);
-    handle.unref();
-    return handle;
-  },
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-};
-
 export function createCatalogRefresher(options: RefresherOptions): CatalogRefresher {
   const now = options.now ?? Date.now;
-  const timers = options.timers ?? defaultTimers;
+  const timers = options.timers ?? UNREF_TIMERS;
   const counts: Record<RefreshReason, number> = { start: 0, timer: 0, miss: 0 };
   let inFlight: Promise<Result<void, ProviderError>> | null = null;
   let lastAttempt: number | null = null;

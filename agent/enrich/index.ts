@@ -30,7 +30,7 @@ export type {
   ProviderError,
 } from './snapshot-provider.ts';
 export { createCatalogRefresher } from './catalog-refresher.ts';
-export type { CatalogRefresher, RefresherOptions, RefreshReason, Timers } from './catalog-refresher.ts';
+export type { CatalogRefresher, RefresherOptions, RefreshReason } from './catalog-refresher.ts';
 export { createVolumeMap, mapApplicationPath, executableNameOf, EMPTY_VOLUME_MAP } from './volume-map.ts';
 export type { VolumeMap, MappedPath } from './volume-map.ts';
 export { normalizeProviderKey, normalizeLayerKey, normalizeAction, rulesetName } from './wfp-names.ts';

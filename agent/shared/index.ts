@@ -1,3 +1,5 @@
 export { ok, err } from './result.ts';
 export type { Ok, Err, Result } from './result.ts';
 export { AGENT_VERSION } from './version.ts';
+export { UNREF_TIMERS } from './timers.ts';
+export type { Timers } from './timers.ts';

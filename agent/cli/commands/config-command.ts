@@ -1,5 +1,6 @@
 // `wfp-agent config validate [FILE]` and `wfp-agent config print [FILE]`.
 import { stringify } from 'yaml';
+import { buildDesiredPolicy } from '../../audit/index.ts';
 import { ConfigError, loadConfig } from '../../config/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
@@ -36,6 +37,12 @@ export const configCommand: Command = {
     }
     try {
       const config = loadConfig(file, (name) => io.env[name]);
+      // Checks the schema cannot express: subcategory names resolve to exactly one audit subcategory.
+      const policy = buildDesiredPolicy(config.audit_policy);
+      if (!policy.ok) {
+        for (const line of policy.detail.split('\n')) io.stderr(`${file ?? '<embedded default>'}: ${line}\n`);
+        return EXIT_PROBLEMS;
+      }
       if (action === 'print') io.stdout(stringify(config));
       else io.stdout(`${file ?? '<embedded default>'}: valid\n`);
       return EXIT_OK;

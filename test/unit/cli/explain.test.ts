@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../agent/cli/main.ts';
 import { fixture } from '../../helpers/fixtures.ts';
-import { captureIo } from './main.test.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
 describe('wfp-agent explain', () => {
   it('prints NDJSON, one object per exported event, with the contract fields', async () => {

@@ -1,20 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../agent/cli/main.ts';
-import type { CliIo } from '../../../agent/cli/command.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 
-export function captureIo(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('wfp-agent main', () => {
   it('prints help listing every command and exits 0 with --help', async () => {
@@ -48,5 +36,18 @@ describe('wfp-agent main', () => {
     const io = captureIo();
     assert.equal(await main(['config', 'print'], io), 0);
     assert.match(io.out(), /packet_drops: log/);
+  });
+});
+
+describe('wfp-agent config validate: checks beyond the schema', () => {
+  it('rejects an audit subcategory name that names no subcategory', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'wfp-config-')), 'agent.yaml');
+    writeFileSync(file, 'audit_policy:\n  subcategories:\n    Filtering Platform Conection:\n      failure: true\n');
+    const io = captureIo();
+    assert.equal(await main(['config', 'validate', file], io), 1);
+    assert.match(io.err(), /audit_policy\.subcategories\.Filtering Platform Conection: /);
   });
 });
