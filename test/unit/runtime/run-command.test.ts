@@ -5,17 +5,11 @@ import { join } from 'node:path';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import { createRunCommand, runCommand } from '../../../agent/cli/commands/run-command.ts';
 import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
-import type { CliIo } from '../../../agent/cli/command.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
-
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: (t) => void (out += t), stderr: (t) => void (err += t), env: {}, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 function deps(overrides: Partial<RunDeps>): RunDeps {
   return {
