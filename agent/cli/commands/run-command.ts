@@ -12,7 +12,11 @@ import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
 import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
-import { loadEnricher, shouldLog } from '../../enrich/index.ts';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createExecFileRunner } from '../../audit/index.ts';
+import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
 import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts';
@@ -38,12 +42,25 @@ Exit codes: 0 stopped cleanly, 1 could not start or records were dropped, 2 usag
 
 export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
 
+/** The enricher and its lifecycle (the live filter catalog refreshes from netsh on a timer). */
+export interface EnrichmentHandle {
+  readonly enricher: Enricher;
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export type EnrichmentFactory = (
+  config: AgentConfig,
+  volumeMap: Readonly<Record<string, string>>,
+  say: (line: string) => void,
+) => BridgeCallResult<EnrichmentHandle>;
+
 export interface RunDeps {
   readonly platform: NodeJS.Platform;
   readonly openBridge: (onProtocolError: (error: string) => void) => Promise<BridgeCallResult<BridgeHost>>;
   readonly createSink: SinkFactory;
   /** `volumeMap`: drive letter → device path from the bridge (QueryDosDevice), added to `paths.volume_map`. */
-  readonly createEnricher: (config: AgentConfig, volumeMap: Readonly<Record<string, string>>) => BridgeCallResult<Enricher>;
+  readonly createEnrichment: EnrichmentFactory;
   readonly meterProvider: () => MeterProvider;
   /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
   readonly stopSignal: () => AbortSignal;
@@ -92,9 +109,9 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
   }
   const drives = await bridge.value.driveMap();
   if (!drives.ok) say(`Drive letters unknown; application paths stay device paths. error=${drives.error}`);
-  const enricher = deps.createEnricher(config, drives.ok ? drives.value : {});
-  if (!enricher.ok) {
-    say(enricher.error);
+  const enrichment = deps.createEnrichment(config, drives.ok ? drives.value : {}, say);
+  if (!enrichment.ok) {
+    say(enrichment.error);
     return EXIT_USAGE;
   }
   const sink = await deps.createSink(config, io);
@@ -127,8 +144,9 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       await bridge.value.stop();
       return EXIT_PROBLEMS;
     }
+    await enrichment.value.start();
     const pipeline = createEventPipeline(config, {
-      enricher: enricher.value,
+      enricher: enrichment.value.enricher,
       shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
     });
     const pump = createLivePump({
@@ -148,9 +166,47 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     );
     return summary.dropped > 0 ? EXIT_PROBLEMS : EXIT_OK;
   } finally {
+    await enrichment.value.shutdown();
     await sink.value.shutdown();
   }
 }
+
+/**
+ * A recorded snapshot (`filters.file`) when configured; otherwise the live catalog: a `netsh wfp show filters`
+ * snapshot at start, on `filters.refresh_interval_s` and on misses, with 5441/5447 events in between.
+ */
+export const createRunEnrichment: EnrichmentFactory = (config, volumeMap, say) => {
+  const idle = async (): Promise<void> => undefined;
+  if (config.filters.file !== '' || config.filters.snapshot === 'off') {
+    const loaded = loadEnricher({ config, volumeMap });
+    return loaded.ok ? { ok: true, value: { enricher: loaded.value, start: idle, shutdown: idle } } : { ok: false, error: loaded.detail };
+  }
+  const runner = createExecFileRunner();
+  const live = createLiveEnrichment({
+    config,
+    volumeMap,
+    onError: (detail) => say(`The filter snapshot failed; filter names come from 5441/5447 events until the next try. error=${detail}`),
+    provider: createNetshSnapshotProvider({
+      run: async (file, args) => {
+        const outcome = await runner.run(file, args, { timeoutMs: 120_000 });
+        return { exitCode: outcome.code ?? -1, stdout: outcome.stdout, stderr: outcome.stderr };
+      },
+      tempPath: () => join(tmpdir(), `wfp-agent-filters-${process.pid}-${Date.now()}.xml`),
+      remove: (path) => rmSync(path, { force: true }),
+    }),
+  });
+  return {
+    ok: true,
+    value: {
+      enricher: live.enricher,
+      async start() {
+        const started = await live.refresher?.start();
+        if (started !== undefined && !started.ok) say(`The first filter snapshot failed (${started.detail}); reading goes on.`);
+      },
+      shutdown: async () => live.refresher?.shutdown(),
+    },
+  };
+};
 
 /**
  * The exporter stage's sink factory when this build has it (createOtelTelemetrySink), looked up at run time so
@@ -178,12 +234,7 @@ export const runCommand: Command = createRunCommand({
   platform: process.platform,
   openBridge: async (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
   createSink: defaultCreateSink,
-  // The filter catalog from filters.file and 5441/5447 events; the periodic netsh snapshot (createLiveEnrichment)
-  // is wired with the Windows command runner by the attribution work.
-  createEnricher: (config, volumeMap) => {
-    const loaded = loadEnricher({ config, volumeMap });
-    return loaded.ok ? { ok: true, value: loaded.value } : { ok: false, error: loaded.detail };
-  },
+  createEnrichment: createRunEnrichment,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
 });

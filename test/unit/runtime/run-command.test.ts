@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metrics as otelMetrics } from '@opentelemetry/api';
-import { createRunCommand, runCommand } from '../../../agent/cli/commands/run-command.ts';
+import { createRunCommand, createRunEnrichment, runCommand } from '../../../agent/cli/commands/run-command.ts';
 import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
@@ -16,7 +16,7 @@ function deps(overrides: Partial<RunDeps>): RunDeps {
     platform: 'win32',
     openBridge: async () => ({ ok: false, error: 'no bridge in this test' }),
     createSink: async () => ({ ok: true, value: createInMemorySink() }),
-    createEnricher: () => ({ ok: true, value: createBasicEnricher() }),
+    createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
     meterProvider: () => otelMetrics.getMeterProvider(),
     stopSignal: () => new AbortController().signal,
     ...overrides,
@@ -54,14 +54,18 @@ describe('wfp-agent run', () => {
     const stop = new AbortController();
     const io = captureIo();
     let volumeMap: Readonly<Record<string, string>> | null = null;
+    const events: string[] = [];
     const command = createRunCommand(
       deps({
         openBridge: async () => ({ ok: true, value: bridge }),
         createSink: async () => ({ ok: true, value: sink }),
         stopSignal: () => stop.signal,
-        createEnricher: (_config, map) => {
+        createEnrichment: (_config, map) => {
           volumeMap = map;
-          return { ok: true, value: createBasicEnricher() };
+          return {
+            ok: true,
+            value: { enricher: createBasicEnricher(), start: async () => void events.push('start'), shutdown: async () => void events.push('shutdown') },
+          };
         },
       }),
     );
@@ -82,6 +86,7 @@ describe('wfp-agent run', () => {
     assert.equal(saved.channels.Security.record_id, 56);
     assert.equal(sink.shutdownCalls, 1);
     assert.deepEqual(volumeMap, { 'C:': '\\Device\\HarddiskVolume3' }, 'the bridge drive map reaches the enricher');
+    assert.deepEqual(events, ['start', 'shutdown'], 'the live catalog is started before reading and shut down after');
   });
 
   it('exits 1 with one line when the bridge cannot load', async () => {
@@ -108,5 +113,23 @@ describe('wfp-agent run', () => {
     const file = configFile(tempStateDir(), '  queue_bond: 5\n');
     assert.equal(await createRunCommand(deps({})).run(['--config', file], io), 2);
     assert.match(io.err(), /source\.queue_bond: unknown key; did you mean 'queue_bound'\?/);
+  });
+});
+
+describe('createRunEnrichment', () => {
+  it('uses the recorded snapshot when filters.file is set, and names a missing file in one line', async () => {
+    const { loadConfig } = await import('../../../agent/config/index.ts');
+    const dir = tempStateDir();
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, `filters:\n  file: ${JSON.stringify(join(dir, 'missing.xml'))}\n`);
+    const lines: string[] = [];
+    const missing = createRunEnrichment(loadConfig(file), {}, (l) => lines.push(l));
+    assert.ok(!missing.ok && missing.error.includes('missing.xml'), JSON.stringify(missing));
+    writeFileSync(file, 'filters:\n  snapshot: "off"\n');
+    const off = createRunEnrichment(loadConfig(file), { 'C:': '\\Device\\HarddiskVolume3' }, (l) => lines.push(l));
+    assert.ok(off.ok);
+    await off.value.start();
+    await off.value.shutdown();
+    assert.deepEqual(lines, []);
   });
 });
