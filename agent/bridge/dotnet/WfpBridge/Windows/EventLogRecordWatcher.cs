@@ -1,7 +1,12 @@
 // IRecordWatcher over System.Diagnostics.Eventing.Reader.EventLogWatcher (net48 only).
-// Start runs on a thread-pool thread: Enabled = true delivers the whole backlog synchronously on the calling
-// thread. The handler copies the record id and ToXml(), disposes the record, and never calls
-// FormatDescription() (very slow). Handlers run on thread-pool threads and need not be serial.
+//
+// How EventLogWatcher behaves (its source): Enabled = true calls EvtSubscribe and then walks the whole backlog
+// synchronously on the calling thread before it registers the wait for new events; later events arrive on
+// thread-pool callbacks that are not guaranteed serial. Enabled = false while that first walk runs on another
+// thread closes the handles under it, so this class never does that: a Stop() during Start() only marks the
+// subscription, the handler stops rendering at once, and Start() disables the watcher itself when the walk
+// returns. Start and Stop run on thread-pool threads (BridgeSession), never on Node's.
+// The handler copies the record id and ToXml(), disposes the record, and never calls FormatDescription().
 using System;
 using System.Diagnostics.Eventing.Reader;
 
@@ -10,24 +15,41 @@ namespace WfpBlockAgent.Bridge.Windows
     internal sealed class EventLogRecordWatcher : IRecordWatcher
     {
         private readonly object _lock = new object();
-        private EventLogWatcher _watcher;
+        private EventLogWatcher _current;
+        private bool _starting;
+        private volatile bool _stopRequested;
 
         public void Start(string channel, string queryXml, StartPosition start, IRecordTarget target)
         {
             var query = new EventLogQuery(channel, PathType.LogName, queryXml);
+            // With a bookmark the subscription starts after it (EventLogWatcher then ignores readExisting);
+            // without one, readExisting=true starts at the oldest record (the query's time filter does Since).
             var bookmark = start.Mode == StartMode.After
                 ? XmlEventBookmark.Create(BookmarkXml.For(channel, start.RecordId))
                 : null;
-            // With a bookmark the subscription starts after it; without one, readExisting=true starts at the
-            // oldest record (the query's time filter does the rest for Since).
             var watcher = new EventLogWatcher(query, bookmark, readExistingEvents: true);
             watcher.EventRecordWritten += (_, e) => Handle(e, target);
+            Stop();
             lock (_lock)
             {
-                Stop();
-                _watcher = watcher;
+                _current = watcher;
+                _starting = true;
+                _stopRequested = false;
             }
-            watcher.Enabled = true;
+            try
+            {
+                watcher.Enabled = true;
+            }
+            finally
+            {
+                bool stopNow;
+                lock (_lock)
+                {
+                    _starting = false;
+                    stopNow = _stopRequested;
+                }
+                if (stopNow) Stop();
+            }
         }
 
         public void Stop()
@@ -35,8 +57,10 @@ namespace WfpBlockAgent.Bridge.Windows
             EventLogWatcher watcher;
             lock (_lock)
             {
-                watcher = _watcher;
-                _watcher = null;
+                _stopRequested = true;
+                if (_starting) return;
+                watcher = _current;
+                _current = null;
             }
             if (watcher == null) return;
             try
@@ -49,16 +73,17 @@ namespace WfpBlockAgent.Bridge.Windows
             }
         }
 
-        private static void Handle(EventRecordWrittenEventArgs e, IRecordTarget target)
+        private void Handle(EventRecordWrittenEventArgs e, IRecordTarget target)
         {
             if (e.EventException != null)
             {
-                target.Fail(e.EventException);
+                e.EventRecord?.Dispose();
+                if (!_stopRequested) target.Fail(e.EventException);
                 return;
             }
             using (var record = e.EventRecord)
             {
-                if (record == null) return;
+                if (record == null || _stopRequested) return;
                 var id = record.RecordId ?? -1;
                 if (!target.Wants(id)) return;
                 string xml;
