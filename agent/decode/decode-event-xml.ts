@@ -1,10 +1,11 @@
 // One Windows event's XML -> RawRecord, by a focused single-pass scanner.
 //
-// Why not a generic parser: on this machine a DOM library decodes a 1.2 KB event at 3–6k/s and a streaming
-// one at ~35k/s; this scanner does several hundred thousand per second (test/bench/decode.bench.ts runs the
-// fast-xml-parser alternative beside it). It stays an XML parser for what events contain: both quote styles,
-// entities and character references, CDATA, comments, processing instructions, namespace prefixes,
-// self-closing tags, mismatched or truncated markup (an error), no DTD (an error, so no entity expansion).
+// Why not a generic parser: on this machine fast-xml-parser parses these events at ~12k/s (test/bench/
+// decode.bench.ts runs it beside this scanner); a DOM library is slower still. The scanner stays an XML
+// parser for what events contain: both quote styles, entities and character references, CDATA, comments,
+// processing instructions, namespace prefixes, self-closing tags; mismatched or truncated markup is an
+// error, and a DTD is refused (so no entity expansion). It works on offsets into the text and compares
+// names in place: a string is made only for a value the record keeps.
 import type { RawRecord, RecordOrigin } from './raw-record.ts';
 import type { DecodeError, DecodeErrorReason, DecodeResult } from './decode-result.ts';
 import { decodeXmlText } from './xml-text.ts';
@@ -19,7 +20,20 @@ const SECTION_EVENT_DATA = 2;
 const SECTION_USER_DATA = 3;
 const SECTION_OTHER = 4;
 
-const SYSTEM_TEXT_FIELDS = new Set(['EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'EventRecordID', 'Channel', 'Computer']);
+/** System children whose text we keep; the index is the slot in `SystemText`. */
+const SYSTEM_TEXT_FIELDS = ['EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'EventRecordID', 'Channel', 'Computer'] as const;
+const F_EVENT_ID = 0;
+const F_VERSION = 1;
+const F_LEVEL = 2;
+const F_TASK = 3;
+const F_OPCODE = 4;
+const F_KEYWORDS = 5;
+const F_RECORD_ID = 6;
+const F_CHANNEL = 7;
+const F_COMPUTER = 8;
+/** Capture targets that are not System text fields. */
+const TARGET_DATA = -1;
+const TARGET_NONE = -2;
 
 class Fail {
   readonly reason: DecodeErrorReason;
@@ -32,11 +46,23 @@ class Fail {
   }
 }
 
+interface ScanOutput {
+  providerName: string;
+  providerGuid: string | undefined;
+  systemTime: string | undefined;
+  executionProcessId: string | undefined;
+  executionThreadId: string | undefined;
+  system: (string | undefined)[];
+  data: Record<string, string>;
+  userDataName: string;
+}
+
 /** Decode the single event in `text[start, end)`. */
 export function decodeEventXml(text: string, origin: RecordOrigin, start = 0, end = text.length): DecodeResult {
   const r = scan(text, start, end);
   if (r instanceof Fail) return fail(r, origin, text, start);
-  const eventId = toIntOrNull(r.system.get('EventID'));
+  const sys = r.system;
+  const eventId = toIntOrNull(sys[F_EVENT_ID]);
   if (eventId === null) {
     return fail(new Fail('missing-field', 'the event has no numeric <EventID>', start), origin, text, start);
   }
@@ -45,16 +71,16 @@ export function decodeEventXml(text: string, origin: RecordOrigin, start = 0, en
     provider: r.providerName,
     providerGuid: normalizeGuid(r.providerGuid),
     eventId,
-    version: toIntOrNull(r.system.get('Version')) ?? 0,
-    level: toIntOrNull(r.system.get('Level')),
-    task: toIntOrNull(r.system.get('Task')),
-    opcode: toIntOrNull(r.system.get('Opcode')),
-    keywords: normalizeKeywords(r.system.get('Keywords')),
-    recordId: toIntOrNull(r.system.get('EventRecordID')),
+    version: toIntOrNull(sys[F_VERSION]) ?? 0,
+    level: toIntOrNull(sys[F_LEVEL]),
+    task: toIntOrNull(sys[F_TASK]),
+    opcode: toIntOrNull(sys[F_OPCODE]),
+    keywords: normalizeKeywords(sys[F_KEYWORDS]),
+    recordId: toIntOrNull(sys[F_RECORD_ID]),
     time: time.time,
     timeQuality: time.quality,
-    computer: r.system.get('Computer') ?? '',
-    channel: r.system.get('Channel') ?? '',
+    computer: sys[F_COMPUTER] ?? '',
+    channel: sys[F_CHANNEL] ?? '',
     executionProcessId: toIntOrNull(r.executionProcessId),
     executionThreadId: toIntOrNull(r.executionThreadId),
     data: r.data,
@@ -77,15 +103,36 @@ function lineAt(text: string, from: number, at: number): number {
   return line;
 }
 
-interface ScanOutput {
-  providerName: string;
-  providerGuid: string | undefined;
-  systemTime: string | undefined;
-  executionProcessId: string | undefined;
-  executionThreadId: string | undefined;
-  system: Map<string, string>;
-  data: Record<string, string>;
-  userDataName: string;
+// Scratch state reused by every scan (decoding is synchronous, so one set suffices): open elements as
+// offsets, and the current start tag's attributes as offsets.
+const stackStart: number[] = [];
+const stackEnd: number[] = [];
+const attrNameStart: number[] = [];
+const attrNameEnd: number[] = [];
+const attrValueStart: number[] = [];
+const attrValueEnd: number[] = [];
+let attrCount = 0;
+
+/** The value of the current tag's attribute with this local name, decoded; undefined when absent. */
+function attr(text: string, want: string): string | undefined {
+  for (let k = 0; k < attrCount; k++) {
+    const ns = attrNameStart[k]!;
+    const from = attrNameEnd[k]! - want.length;
+    if (from < ns || !text.startsWith(want, from) || (from > ns && text.charCodeAt(from - 1) !== 58 /* : */)) continue;
+    const v = decodeXmlText(text, attrValueStart[k]!, attrValueEnd[k]!);
+    return v.ok ? v.text : undefined;
+  }
+  return undefined;
+}
+
+/** Whether text[from, to) is exactly `name`. */
+function is(text: string, from: number, to: number, name: string): boolean {
+  return to - from === name.length && text.startsWith(name, from);
+}
+
+function systemField(text: string, from: number, to: number): number {
+  for (let k = 0; k < SYSTEM_TEXT_FIELDS.length; k++) if (is(text, from, to, SYSTEM_TEXT_FIELDS[k]!)) return k;
+  return TARGET_NONE;
 }
 
 function scan(text: string, start: number, end: number): ScanOutput | Fail {
@@ -95,58 +142,42 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     systemTime: undefined,
     executionProcessId: undefined,
     executionThreadId: undefined,
-    system: new Map(),
+    system: new Array<string | undefined>(SYSTEM_TEXT_FIELDS.length),
     // A plain object, not Object.create(null): events of one id add the same keys in the same order, so V8
-    // can share hidden classes. `__proto__` is the one key that would misbehave; storeCapture renames it.
+    // can share hidden classes. `__proto__` is the one key that would misbehave; it is renamed.
     data: {} as Record<string, string>,
     userDataName: '',
   };
-  const stack: string[] = [];
+  let depth = 0;
   let section = SECTION_NONE;
   let sawRoot = false;
   // The element whose text we keep, by the depth it sits at (-1: none), and where its value goes.
   let captureDepth = -1;
+  let captureTarget = TARGET_NONE;
   let captureKey = '';
-  let captureInto: 'system' | 'data' = 'data';
   let captured = '';
   let unnamed = 0;
+  // Where the next '&' is, found once and reused until passed: searching for it per text run would scan to
+  // the end of the event each time (quadratic in the event size, which matters for 10 MB fields).
   let nextAmp = -1;
-  // Attributes of the current start tag, in two arrays reused across tags instead of a Map per tag.
-  // Only offsets are kept; a value is decoded when asked for, so attributes nobody reads (xmlns, Guid of
-  // most providers) cost no string.
-  let attrCount = 0;
-  const attrNameStart: number[] = [];
-  const attrNameEnd: number[] = [];
-  const attrValueStart: number[] = [];
-  const attrValueEnd: number[] = [];
-  const attr = (want: string): string | undefined => {
-    for (let k = 0; k < attrCount; k++) {
-      const ns = attrNameStart[k]!;
-      const ne = attrNameEnd[k]!;
-      const from = ne - want.length;
-      if (from < ns || !text.startsWith(want, from) || (from > ns && text.charCodeAt(from - 1) !== 58 /* : */)) continue;
-      const v = decodeXmlText(text, attrValueStart[k]!, attrValueEnd[k]!);
-      return v.ok ? v.text : undefined;
-    }
-    return undefined;
-  };
   let i = start;
-  // Skip a byte-order mark.
   if (text.charCodeAt(i) === 0xfeff) i++;
 
   while (i < end) {
     let lt = text.indexOf('<', i);
     if (lt < 0 || lt >= end) lt = end;
     if (lt > i) {
-      // Where the next '&' is, found once and reused until passed: searching for it per text run would scan
-      // to the end of the event each time (quadratic in the event size, which matters for 10 MB fields).
       if (nextAmp < i) {
         nextAmp = text.indexOf('&', i);
         if (nextAmp < 0) nextAmp = Infinity;
       }
       const amp = nextAmp < lt ? nextAmp : end;
-      if (stack.length === 0) {
-        if (!isBlank(text, i, lt)) return new Fail(sawRoot ? 'malformed-xml' : 'not-an-event', sawRoot ? 'text after the end of </Event>' : 'text before the <Event> element', i);
+      if (depth === 0) {
+        if (!isBlank(text, i, lt)) {
+          return sawRoot
+            ? new Fail('malformed-xml', 'text after the end of </Event>', i)
+            : new Fail('not-an-event', 'text before the <Event> element', i);
+        }
       } else if (captureDepth >= 0) {
         const t = decodeXmlText(text, i, lt, amp);
         if (!t.ok) return new Fail('malformed-xml', t.detail, i);
@@ -159,21 +190,24 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     }
     if (lt >= end) break;
     const c = text.charCodeAt(lt + 1);
+
     if (c === 47 /* / */) {
       const gt = text.indexOf('>', lt + 2);
       if (gt < 0 || gt >= end) return new Fail('malformed-xml', 'truncated end tag', lt);
-      const open = stack.pop();
-      // End tags must repeat the start tag's qualified name; compare in place (no slice on the hot path).
-      if (open === undefined || !text.startsWith(open, lt + 2) || !isSpaceOrGt(text.charCodeAt(lt + 2 + open.length))) {
-        const name = text.slice(lt + 2, gt).trim();
-        return new Fail('malformed-xml', open === undefined ? `unexpected </${name}>` : `</${name}> closes <${open}>`, lt);
+      if (depth === 0) return new Fail('malformed-xml', `unexpected </${text.slice(lt + 2, gt).trim()}>`, lt);
+      // End tags must repeat the start tag's qualified name: compare in place.
+      const os = stackStart[depth - 1]!;
+      const oe = stackEnd[depth - 1]!;
+      const len = oe - os;
+      if (!sameChars(text, os, lt + 2, len) || !isSpaceOrGt(text.charCodeAt(lt + 2 + len))) {
+        return new Fail('malformed-xml', `</${text.slice(lt + 2, gt).trim()}> closes <${text.slice(os, oe)}>`, lt);
       }
-      const depth = stack.length + 1;
       if (depth === captureDepth) {
-        storeCapture(out, captureInto, captureKey, captured);
+        store(out, captureTarget, captureKey, captured);
         captureDepth = -1;
       }
       if (depth === 2) section = SECTION_NONE;
+      depth--;
       i = gt + 1;
       continue;
     }
@@ -187,7 +221,7 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       if (text.startsWith('<![CDATA[', lt)) {
         const close = text.indexOf(']]>', lt + 9);
         if (close < 0 || close >= end) return new Fail('malformed-xml', 'unterminated CDATA section', lt);
-        if (stack.length === 0) return new Fail('malformed-xml', 'CDATA outside the event', lt);
+        if (depth === 0) return new Fail('malformed-xml', 'CDATA outside the event', lt);
         if (captureDepth >= 0) captured += text.slice(lt + 9, close);
         i = close + 3;
         continue;
@@ -204,27 +238,31 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       continue;
     }
 
-    // Start tag: name, attributes, `>` or `/>`.
-    let p = lt + 1;
-    while (p < end && !isNameEnd(text.charCodeAt(p))) p++;
-    if (p === lt + 1) return new Fail('malformed-xml', "'<' not followed by a tag name", lt);
-    const qname = text.slice(lt + 1, p);
-    const name = localName(qname);
-    if (stack.length === 0 && sawRoot) return new Fail('malformed-xml', `a second root element <${name}> after </Event>`, lt);
-    const depth = stack.length + 1;
-    if (depth > MAX_DEPTH) return new Fail('too-deep', `elements nested deeper than ${MAX_DEPTH} levels`, lt);
+    // Start tag: qualified name [ls0, ne), local name [ls, ne), attributes, `>` or `/>`.
+    const ls0 = lt + 1;
+    let p = ls0;
+    let ls = ls0;
+    for (; p < end; p++) {
+      const ch = text.charCodeAt(p);
+      if (isNameEnd(ch)) break;
+      if (ch === 58 /* : */) ls = p + 1;
+    }
+    const ne = p;
+    if (ne === ls0) return new Fail('malformed-xml', "'<' not followed by a tag name", lt);
+    if (depth === 0 && sawRoot) return new Fail('malformed-xml', `a second root element <${text.slice(ls0, ne)}> after </Event>`, lt);
+    if (depth + 1 > MAX_DEPTH) return new Fail('too-deep', `elements nested deeper than ${MAX_DEPTH} levels`, lt);
     attrCount = 0;
     let selfClosing = false;
     for (;;) {
       while (p < end && isSpace(text.charCodeAt(p))) p++;
-      if (p >= end) return new Fail('malformed-xml', `truncated start tag <${name}`, lt);
+      if (p >= end) return new Fail('malformed-xml', `truncated start tag <${text.slice(ls0, ne)}`, lt);
       const ch = text.charCodeAt(p);
       if (ch === 62 /* > */) {
         p++;
         break;
       }
       if (ch === 47 /* / */) {
-        if (text.charCodeAt(p + 1) !== 62) return new Fail('malformed-xml', `'/' not followed by '>' in <${name}>`, p);
+        if (text.charCodeAt(p + 1) !== 62) return new Fail('malformed-xml', `'/' not followed by '>' in <${text.slice(ls0, ne)}>`, p);
         selfClosing = true;
         p += 2;
         break;
@@ -233,21 +271,24 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       while (p < end && !isNameEnd(text.charCodeAt(p)) && text.charCodeAt(p) !== 61 /* = */) p++;
       const nameEnd = p;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
-      if (nameEnd === nameStart || text.charCodeAt(p) !== 61) return new Fail('malformed-xml', `malformed attribute in <${name}>`, p);
+      if (nameEnd === nameStart || text.charCodeAt(p) !== 61) {
+        return new Fail('malformed-xml', `malformed attribute in <${text.slice(ls0, ne)}>`, p);
+      }
       p++;
       while (p < end && isSpace(text.charCodeAt(p))) p++;
       const quote = text.charCodeAt(p);
-      if (quote !== 34 && quote !== 39) return new Fail('malformed-xml', `unquoted attribute value in <${name}>`, p);
+      if (quote !== 34 && quote !== 39) return new Fail('malformed-xml', `unquoted attribute value in <${text.slice(ls0, ne)}>`, p);
       const close = text.indexOf(quote === 34 ? '"' : "'", p + 1);
-      if (close < 0 || close >= end) return new Fail('malformed-xml', `unterminated attribute value in <${name}>`, p);
-      const lt2 = text.indexOf('<', p + 1);
-      if (lt2 >= 0 && lt2 < close) return new Fail('malformed-xml', `'<' inside an attribute value in <${name}>`, lt2);
+      if (close < 0 || close >= end) return new Fail('malformed-xml', `unterminated attribute value in <${text.slice(ls0, ne)}>`, p);
+      for (let k = p + 1; k < close; k++) {
+        if (text.charCodeAt(k) === 60) return new Fail('malformed-xml', `'<' inside an attribute value in <${text.slice(ls0, ne)}>`, k);
+      }
       if (nextAmp <= p) {
         nextAmp = text.indexOf('&', p + 1);
         if (nextAmp < 0) nextAmp = Infinity;
       }
       if (nextAmp < close) {
-        // Validate references now (the value itself is decoded only if read).
+        // Validate references now; the value itself is decoded only if read.
         const v = decodeXmlText(text, p + 1, close, nextAmp);
         if (!v.ok) return new Fail('malformed-xml', v.detail, p);
       }
@@ -258,71 +299,83 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       p = close + 1;
     }
 
-    if (depth === 1) {
-      if (name !== 'Event') return new Fail('not-an-event', `root element is <${name}>, not <Event>`, lt);
+    const level = depth + 1;
+    if (level === 1) {
+      if (!is(text, ls, ne, 'Event')) return new Fail('not-an-event', `root element is <${text.slice(ls0, ne)}>, not <Event>`, lt);
       sawRoot = true;
-    } else if (depth === 2) {
-      section =
-        name === 'System' ? SECTION_SYSTEM : name === 'EventData' ? SECTION_EVENT_DATA : name === 'UserData' ? SECTION_USER_DATA : SECTION_OTHER;
-    } else if (depth === 3 && section === SECTION_SYSTEM) {
-      if (name === 'Provider') {
-        out.providerName = attr('Name') ?? attr('EventSourceName') ?? '';
-        out.providerGuid = attr('Guid');
-      } else if (name === 'TimeCreated') {
-        out.systemTime = attr('SystemTime');
-      } else if (name === 'Execution') {
-        out.executionProcessId = attr('ProcessID');
-        out.executionThreadId = attr('ThreadID');
-      } else if (SYSTEM_TEXT_FIELDS.has(name)) {
-        captureDepth = depth;
-        captureKey = name;
-        captureInto = 'system';
+    } else if (level === 2) {
+      section = is(text, ls, ne, 'System')
+        ? SECTION_SYSTEM
+        : is(text, ls, ne, 'EventData')
+          ? SECTION_EVENT_DATA
+          : is(text, ls, ne, 'UserData')
+            ? SECTION_USER_DATA
+            : SECTION_OTHER;
+    } else if (level === 3 && section === SECTION_SYSTEM) {
+      if (is(text, ls, ne, 'Provider')) {
+        out.providerName = attr(text, 'Name') ?? attr(text, 'EventSourceName') ?? '';
+        out.providerGuid = attr(text, 'Guid');
+      } else if (is(text, ls, ne, 'TimeCreated')) {
+        out.systemTime = attr(text, 'SystemTime');
+      } else if (is(text, ls, ne, 'Execution')) {
+        out.executionProcessId = attr(text, 'ProcessID');
+        out.executionThreadId = attr(text, 'ThreadID');
+      } else {
+        const field = systemField(text, ls, ne);
+        if (field !== TARGET_NONE) {
+          captureDepth = level;
+          captureTarget = field;
+          captured = '';
+        }
+      }
+    } else if (level === 3 && section === SECTION_EVENT_DATA) {
+      if (is(text, ls, ne, 'Data')) {
+        captureDepth = level;
+        captureTarget = TARGET_DATA;
+        captureKey = attr(text, 'Name') ?? `param${++unnamed}`;
         captured = '';
       }
-    } else if (depth === 3 && section === SECTION_EVENT_DATA) {
-      if (name === 'Data') {
-        captureDepth = depth;
-        captureKey = attr('Name') ?? `param${++unnamed}`;
-        captureInto = 'data';
-        captured = '';
-      }
-    } else if (depth === 3 && section === SECTION_USER_DATA) {
-      out.userDataName = name;
-    } else if (depth === 4 && section === SECTION_USER_DATA) {
-      captureDepth = depth;
-      captureKey = name;
-      captureInto = 'data';
+    } else if (level === 3 && section === SECTION_USER_DATA) {
+      out.userDataName = text.slice(ls, ne);
+    } else if (level === 4 && section === SECTION_USER_DATA) {
+      captureDepth = level;
+      captureTarget = TARGET_DATA;
+      captureKey = text.slice(ls, ne);
       captured = '';
     }
 
     if (selfClosing) {
-      if (depth === captureDepth) {
-        storeCapture(out, captureInto, captureKey, '');
+      if (level === captureDepth) {
+        store(out, captureTarget, captureKey, '');
         captureDepth = -1;
       }
-      if (depth === 1) {
+      if (level === 1) {
         i = p;
         break;
       }
-      if (depth === 2) section = SECTION_NONE;
+      if (level === 2) section = SECTION_NONE;
     } else {
-      stack.push(qname);
+      stackStart[depth] = ls0;
+      stackEnd[depth] = ne;
+      depth = level;
     }
     i = p;
   }
-  if (stack.length > 0) return new Fail('malformed-xml', `truncated: <${stack[stack.length - 1]}> is never closed`, end);
+  if (depth > 0) {
+    return new Fail('malformed-xml', `truncated: <${text.slice(stackStart[depth - 1]!, stackEnd[depth - 1]!)}> is never closed`, end);
+  }
   if (!sawRoot) return new Fail('not-an-event', 'no <Event> element', start);
   return out;
 }
 
-function storeCapture(out: ScanOutput, into: 'system' | 'data', key: string, value: string): void {
-  if (into === 'system') out.system.set(key, value.trim());
+function store(out: ScanOutput, target: number, key: string, value: string): void {
+  if (target >= 0) out.system[target] = value.trim();
   else out.data[key === '__proto__' ? '_proto_' : key] = value;
 }
 
-function localName(qname: string): string {
-  const colon = qname.indexOf(':');
-  return colon < 0 ? qname : qname.slice(colon + 1);
+function sameChars(text: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
+  return true;
 }
 
 function isSpace(c: number): boolean {

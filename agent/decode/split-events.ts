@@ -56,7 +56,7 @@ function splitXml(text: string, file: string): SourceItem[] {
     return line;
   };
   const push = (s: number, e: number): void => {
-    items.push({ text: text.slice(s, e), format: 'xml', recordId: null, file, position: items.length + 1, line: lineOf(s) });
+    items.push({ text: flatCopy(text, s, e), format: 'xml', recordId: null, file, position: items.length + 1, line: lineOf(s) });
   };
 
   let depth = 0; // element depth outside any event (an <Events> wrapper)
@@ -127,6 +127,18 @@ function splitXml(text: string, file: string): SourceItem[] {
   if (eventStart >= 0) push(eventStart, n);
   else if (strayStart >= 0) push(strayStart, n);
   return items;
+}
+
+/**
+ * The event's text as a string of its own. `slice` would give V8 a view into the whole file, whose
+ * character reads cost the decoder ~40 % more instructions (measured with callgrind on the bench events);
+ * a leading space (which XML and JSON both ignore) makes a concatenation that V8 flattens into a copy on
+ * first use, as the live bridge's strings already are.
+ */
+function flatCopy(text: string, s: number, e: number): string {
+  const copy = ' ' + text.slice(s, e);
+  copy.charCodeAt(0);
+  return copy;
 }
 
 /** Index just past the `>` that ends the tag opening at `lt`, honouring quoted attribute values. */
