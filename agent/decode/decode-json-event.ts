@@ -113,8 +113,8 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
   const receivedLocal = optStr(o['EventReceivedTime']);
   const receivedUtc = optStr(o['@timestamp']);
   if (local !== undefined && receivedLocal !== undefined && receivedUtc !== undefined) {
-    const localMs = Date.parse(`${local.replace(' ', 'T')}Z`);
-    const recvLocalMs = Date.parse(`${receivedLocal.replace(' ', 'T')}Z`);
+    const localMs = plainTimeMs(local);
+    const recvLocalMs = plainTimeMs(receivedLocal);
     const recvUtcMs = Date.parse(receivedUtc);
     if (!Number.isNaN(localMs) && !Number.isNaN(recvLocalMs) && !Number.isNaN(recvUtcMs)) {
       // Zones are whole quarter hours; the difference also holds sub-second receipt noise.
@@ -126,6 +126,18 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
   if (created.quality === 'assumed-utc') return created;
   const fallback = normalizeTime(local);
   return fallback.quality === 'missing' ? fallback : { time: fallback.time, quality: 'assumed-utc' };
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (NXLog's zone-less form) as if UTC; NaN when it is not that form. */
+function plainTimeMs(s: string): number {
+  if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
+    return Date.parse(`${s.replace(' ', 'T')}Z`);
+  }
+  const n = (from: number, len: number): number => Number(s.slice(from, from + len));
+  const [mo, d, h, mi, se] = [n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2)];
+  // Date.UTC would roll month 13 into the next year; an impossible time is no time.
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 60)) return NaN;
+  return Date.UTC(n(0, 4), mo - 1, d, h, mi, se);
 }
 
 /**

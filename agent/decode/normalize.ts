@@ -1,24 +1,11 @@
 // Small normalizers shared by the XML and JSON decoders, so both forms give identical raw records.
+import { parseDecimal } from '../shared/index.ts';
 import type { RawRecord } from './raw-record.ts';
 
 export function toIntOrNull(s: string | number | undefined | null): number | null {
   if (s === undefined || s === null) return null;
   if (typeof s === 'number') return Number.isSafeInteger(s) ? s : null;
-  // A digit loop instead of a regex: this runs for every System field of every event.
-  let from = 0;
-  let to = s.length;
-  while (from < to && s.charCodeAt(from) <= 32) from++;
-  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
-  const negative = s.charCodeAt(from) === 45;
-  if (negative) from++;
-  if (to === from || to - from > 15) return null;
-  let v = 0;
-  for (let k = from; k < to; k++) {
-    const c = s.charCodeAt(k) - 48;
-    if (c < 0 || c > 9) return null;
-    v = v * 10 + c;
-  }
-  return negative ? -v : v;
+  return parseDecimal(s, true);
 }
 
 /** `{54849625-…}` in upper case with braces; '' when absent. */
@@ -57,6 +44,10 @@ export function normalizeTime(s: string | undefined): { time: string; quality: T
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/.exec(t);
   if (m === null) return { time: '', quality: 'missing' };
   const [, date, clock, fraction = '', zone] = m;
+  const mo = Number(date!.slice(5, 7));
+  const d = Number(date!.slice(8, 10));
+  const [h, mi, se] = clock!.split(':').map(Number) as [number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) return { time: '', quality: 'missing' };
   if (zone === undefined) return { time: `${date}T${clock}${fraction}Z`, quality: 'assumed-utc' };
   if (zone === 'Z') return { time: `${date}T${clock}${fraction}Z`, quality: 'exact' };
   // An explicit offset: convert to UTC, keeping the fraction digits as written.

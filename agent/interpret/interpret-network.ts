@@ -1,5 +1,6 @@
 // 5150–5159 -> NetworkEvent.
 import type { RawRecord } from '../decode/index.ts';
+import { parseDecimal } from '../shared/index.ts';
 import type { ApplicationPath, Direction, Endpoint, NetworkEvent, NetworkEventKind, NetworkOutcome } from './wfp-event.ts';
 import { DIRECTION_CODES, LAYER_CODES, readBoolean, readCode } from './codes.ts';
 import { readProtocol } from './protocols.ts';
@@ -106,10 +107,9 @@ function textDirection(t: string): Direction | undefined {
   return l === 'inbound' ? 'inbound' : l === 'outbound' ? 'outbound' : l === 'forward' ? 'forward' : undefined;
 }
 
+/** A non-negative decimal (surrounding blanks allowed), or null. */
 export function int(s: string | undefined): number | null {
-  if (s === undefined) return null;
-  const t = s.trim();
-  return /^\d{1,15}$/.test(t) ? Number(t) : null;
+  return s === undefined ? null : parseDecimal(s, false);
 }
 
 function optional(s: string | undefined): string | null {

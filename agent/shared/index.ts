@@ -3,3 +3,4 @@ export type { Ok, Err, Result } from './result.ts';
 export { AGENT_VERSION } from './version.ts';
 export { UNREF_TIMERS } from './timers.ts';
 export type { Timers } from './timers.ts';
+export { parseDecimal } from './parse-decimal.ts';

@@ -1,3 +1,240 @@
-import { notAvailable } from './not-available.ts';
+// `wfp-agent run`: read the Security log live (Windows) and export block events until stopped.
+//
+//   config ──► state dir + checkpoint ──► bridge (edge-js) ──► Windows source ──► live pump ──► sink
+//
+// Everything with I/O comes from RunDeps, so the whole command runs in tests on Linux with a fake bridge and
+// an in-memory sink (platform 'win32' injected).
+import { metrics as otelMetrics } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
+import { ConfigError, loadConfig } from '../../config/index.ts';
+import type { AgentConfig } from '../../config/index.ts';
+import { toStartPosition } from '../../config/source-config.ts';
+import { createEdgeBridgeHost } from '../../bridge/index.ts';
+import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
+import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createExecFileRunner } from '../../audit/index.ts';
+import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
+import type { Enricher } from '../../enrich/index.ts';
+import type { TelemetrySink } from '../../export/index.ts';
+import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts';
+import { openWindowsEventLogSource } from '../../source/index.ts';
+import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
+import type { CliIo, Command } from '../command.ts';
+import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
+import { parseOptions, stringOption } from '../parse-options.ts';
 
-export const runCommand = notAvailable('run', 'Read the Windows Security log live and export block events (Windows only).');
+const HELP = `Usage: wfp-agent run [--config FILE]
+
+Read the Windows Security log live through the .NET bridge (edge-js, .NET Framework 4.8) and export block
+events to the configured exporters until stopped (Ctrl+C, service stop). The position is checkpointed in
+state_dir after every exported batch; a restart resumes there. Windows only: elsewhere use
+wfp-agent replay FILE... on exported event files.
+
+Options:
+  --config FILE     Use this configuration. Default: the bundled one.
+  -h, --help        Show this help.
+
+Exit codes: 0 stopped cleanly, 1 could not start or records were dropped, 2 usage or configuration error.
+`;
+
+export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
+
+/** The enricher and its lifecycle (the live filter catalog refreshes from netsh on a timer). */
+export interface EnrichmentHandle {
+  readonly enricher: Enricher;
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export type EnrichmentFactory = (
+  config: AgentConfig,
+  volumeMap: Readonly<Record<string, string>>,
+  say: (line: string) => void,
+) => BridgeCallResult<EnrichmentHandle>;
+
+export interface RunDeps {
+  readonly platform: NodeJS.Platform;
+  readonly openBridge: (onProtocolError: (error: string) => void) => Promise<BridgeCallResult<BridgeHost>>;
+  readonly createSink: SinkFactory;
+  /** `volumeMap`: drive letter → device path from the bridge (QueryDosDevice), added to `paths.volume_map`. */
+  readonly createEnrichment: EnrichmentFactory;
+  readonly meterProvider: () => MeterProvider;
+  /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
+  readonly stopSignal: () => AbortSignal;
+}
+
+export function createRunCommand(deps: RunDeps): Command {
+  return {
+    name: 'run',
+    summary: 'Read the Windows Security log live and export block events (Windows only).',
+    help: HELP,
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      const parsed = parseOptions(args, { config: { type: 'string' } });
+      if (!parsed.ok) {
+        io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
+        return EXIT_USAGE;
+      }
+      if (parsed.parsed.values['help'] === true) {
+        io.stdout(HELP);
+        return EXIT_OK;
+      }
+      if (deps.platform !== 'win32') {
+        io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
+        return EXIT_USAGE;
+      }
+      let config: AgentConfig;
+      try {
+        config = loadConfig(stringOption(parsed.parsed, 'config'), (n) => io.env[n]);
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          io.stderr(`${error.message}\n`);
+          return EXIT_USAGE;
+        }
+        throw error;
+      }
+      return runLive(config, deps, io);
+    },
+  };
+}
+
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<number> {
+  const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
+  const bridge = await deps.openBridge((error) => say(error));
+  if (!bridge.ok) {
+    say(bridge.error);
+    return EXIT_PROBLEMS;
+  }
+  const drives = await bridge.value.driveMap();
+  if (!drives.ok) say(`Drive letters unknown; application paths stay device paths. error=${drives.error}`);
+  const enrichment = deps.createEnrichment(config, drives.ok ? drives.value : {}, say);
+  if (!enrichment.ok) {
+    say(enrichment.error);
+    return EXIT_USAGE;
+  }
+  const sink = await deps.createSink(config, io);
+  if (!sink.ok) {
+    say(sink.error);
+    return EXIT_USAGE;
+  }
+  const source = config.source;
+  const metrics = createPumpMetrics(deps.meterProvider());
+  const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  try {
+    const opened = await openWindowsEventLogSource({
+      bridge: bridge.value,
+      checkpoint: createCheckpointStore({ dir: stateDir }),
+      eventIds: [...collectedEventIds(config.events)].sort((a, b) => a - b),
+      start: toStartPosition(source.start_position),
+      batchSize: source.batch_size,
+      maxDelayMs: source.max_delay_ms,
+      queueBound: source.queue_bound,
+      backoffInitialMs: source.backoff_initial_ms,
+      backoffMaxMs: source.backoff_max_ms,
+      observer: (event) => {
+        metrics.observe(event);
+        const line = formatSourceEvent(event);
+        if (line !== null) say(line);
+      },
+    });
+    if (!opened.ok) {
+      say(opened.error);
+      await bridge.value.stop();
+      return EXIT_PROBLEMS;
+    }
+    await enrichment.value.start();
+    const pipeline = createEventPipeline(config, {
+      enricher: enrichment.value.enricher,
+      shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
+    });
+    const pump = createLivePump({
+      source: opened.value,
+      process: (item) => pipeline.process(item),
+      sink: sink.value,
+      metrics,
+      batchSize: source.batch_size,
+      backoffInitialMs: source.backoff_initial_ms,
+      backoffMaxMs: source.backoff_max_ms,
+      log: say,
+    });
+    const summary = await pump.run(deps.stopSignal());
+    say(
+      `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
+        `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
+    );
+    return summary.dropped > 0 ? EXIT_PROBLEMS : EXIT_OK;
+  } finally {
+    await enrichment.value.shutdown();
+    await sink.value.shutdown();
+  }
+}
+
+/**
+ * A recorded snapshot (`filters.file`) when configured; otherwise the live catalog: a `netsh wfp show filters`
+ * snapshot at start, on `filters.refresh_interval_s` and on misses, with 5441/5447 events in between.
+ */
+export const createRunEnrichment: EnrichmentFactory = (config, volumeMap, say) => {
+  const idle = async (): Promise<void> => undefined;
+  if (config.filters.file !== '' || config.filters.snapshot === 'off') {
+    const loaded = loadEnricher({ config, volumeMap });
+    return loaded.ok ? { ok: true, value: { enricher: loaded.value, start: idle, shutdown: idle } } : { ok: false, error: loaded.detail };
+  }
+  const runner = createExecFileRunner();
+  const live = createLiveEnrichment({
+    config,
+    volumeMap,
+    onError: (detail) => say(`The filter snapshot failed; filter names come from 5441/5447 events until the next try. error=${detail}`),
+    provider: createNetshSnapshotProvider({
+      run: async (file, args) => {
+        const outcome = await runner.run(file, args, { timeoutMs: 120_000 });
+        return { exitCode: outcome.code ?? -1, stdout: outcome.stdout, stderr: outcome.stderr };
+      },
+      tempPath: () => join(tmpdir(), `wfp-agent-filters-${process.pid}-${Date.now()}.xml`),
+      remove: (path) => rmSync(path, { force: true }),
+    }),
+  });
+  return {
+    ok: true,
+    value: {
+      enricher: live.enricher,
+      async start() {
+        const started = await live.refresher?.start();
+        if (started !== undefined && !started.ok) say(`The first filter snapshot failed (${started.detail}); reading goes on.`);
+      },
+      shutdown: async () => live.refresher?.shutdown(),
+    },
+  };
+};
+
+/**
+ * The exporter stage's sink factory when this build has it (createOtelTelemetrySink), looked up at run time so
+ * this command does not pin the export stage's options type.
+ */
+const defaultCreateSink: SinkFactory = async (config, io) => {
+  const exportStage = (await import('../../export/index.ts')) as Record<string, unknown>;
+  const factory = exportStage['createOtelTelemetrySink'];
+  if (typeof factory !== 'function') return { ok: false, error: 'No exporter in this build.' };
+  const created = (await factory({ config, env: (n: string) => io.env[n], write: io.stdout })) as
+    | { ok: true; value: TelemetrySink }
+    | { ok: false; problems?: readonly string[] };
+  return created.ok ? created : { ok: false, error: (created.problems ?? ['The exporters could not be created.']).join('; ') };
+};
+
+function processStopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+export const runCommand: Command = createRunCommand({
+  platform: process.platform,
+  openBridge: async (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
+  createSink: defaultCreateSink,
+  createEnrichment: createRunEnrichment,
+  meterProvider: () => otelMetrics.getMeterProvider(),
+  stopSignal: processStopSignal,
+});

@@ -222,3 +222,26 @@ describe('decodeJsonEvent', () => {
     assert.equal(decodeJsonEvent('[1,2]', { file: 'f', position: 1 }).ok, false);
   });
 });
+
+describe('decodeJsonEvent: shipper times', () => {
+  const base = { EventID: 5157, Hostname: 'H' };
+  const time = (o: Record<string, unknown>) => {
+    const r = decodeJsonEvent(JSON.stringify({ ...base, ...o }), { file: 'f', position: 1 });
+    assert.ok(r.ok);
+    return `${r.value.time} ${r.value.timeQuality}`;
+  };
+
+  it('derives UTC from the local EventTime and the receipt offset (half-hour zones too)', () => {
+    assert.equal(time({ EventTime: '2020-09-18 14:59:58', EventReceivedTime: '2020-09-18 15:00:00', '@timestamp': '2020-09-18T19:00:00.711Z' }), '2020-09-18T18:59:58Z derived');
+    assert.equal(time({ EventTime: '2020-09-18 14:59:58', EventReceivedTime: '2020-09-18 15:00:00', '@timestamp': '2020-09-18T09:30:00.2Z' }), '2020-09-18T09:29:58Z derived');
+  });
+
+  it('prefers an exact TimeCreated, and flags a zone-less one', () => {
+    assert.equal(time({ TimeCreated: '2023-08-15T05:33:55.325Z', EventTime: '2020-01-01 00:00:00' }), '2023-08-15T05:33:55.325Z exact');
+    assert.equal(time({ TimeCreated: '2020-10-21 12:19:01.088' }), '2020-10-21T12:19:01.088Z assumed-utc');
+  });
+
+  it('an impossible local time is not used', () => {
+    assert.equal(time({ EventTime: '2020-13-45 99:00:00', EventReceivedTime: '2020-09-18 15:00:00', '@timestamp': '2020-09-18T19:00:00Z' }), ' missing');
+  });
+});

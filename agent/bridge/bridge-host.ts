@@ -1,0 +1,73 @@
+// The narrow TS side of the C# bridge (agent/bridge/dotnet). The Windows source talks only to this
+// interface; edge-bridge-host.ts implements it with edge-js, tests with a fake that speaks the same protocol.
+//
+//   start(options, onMessage) ──► C# session ──► onMessage({type:'records'|'status'}) ──► answer ──► next message
+//
+// The bridge sends one message at a time and waits for the answer before the next: answering late is the
+// backpressure (the C# queue fills, the watcher stops, the event log keeps the events).
+
+export interface BridgeStartOptions {
+  readonly channel: string;
+  readonly eventIds: readonly number[];
+  readonly start:
+    | { readonly mode: 'after'; readonly recordId: number }
+    | { readonly mode: 'beginning' }
+    | { readonly mode: 'since'; readonly time: string };
+  readonly batchSize: number;
+  readonly maxDelayMs: number;
+  readonly queueBound: number;
+  readonly resumeBelow: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly stopTimeoutMs: number;
+}
+
+export interface BridgeLogInfo {
+  /** -1 when the log is empty. */
+  readonly oldestRecordId: number;
+  readonly newestRecordId: number;
+  readonly recordCount: number;
+  readonly fileSizeBytes: number;
+  readonly maxSizeBytes: number;
+  /** overwrite | archive | keep | unknown */
+  readonly retention: string;
+  readonly isFull: boolean;
+  readonly lastWriteUtc: string;
+}
+
+export interface BridgeRecords {
+  readonly type: 'records';
+  readonly recordIds: readonly number[];
+  readonly xml: readonly string[];
+  /** The log's newest record number when the batch was sent (-1 unknown), for the lag metric. */
+  readonly newestRecordId: number;
+}
+
+export interface BridgeStatus {
+  readonly type: 'status';
+  /** subscribing: about to (re)subscribe after `resumeAfter` (-1: from the configured start), `log` read just before. */
+  readonly state: 'subscribing' | 'paused' | 'error';
+  readonly detail: string;
+  readonly resumeAfter: number;
+  readonly log: BridgeLogInfo | null;
+}
+
+export type BridgeMessage = BridgeRecords | BridgeStatus;
+
+/** The answer to a message. `stop` ends the C# session. */
+export interface BridgeAnswer {
+  readonly ok: true;
+  readonly stop?: boolean;
+}
+
+export type BridgeCallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+export interface BridgeHost {
+  /** Starts the C# session; messages then arrive at `onMessage`, one at a time. */
+  start(options: BridgeStartOptions, onMessage: (message: BridgeMessage) => Promise<BridgeAnswer>): Promise<BridgeCallResult<void>>;
+  logInfo(channel: string): Promise<BridgeCallResult<BridgeLogInfo>>;
+  /** Drive letter ("C:") to NT device path ("\Device\HarddiskVolume3"). */
+  driveMap(): Promise<BridgeCallResult<Readonly<Record<string, string>>>>;
+  /** Stops the session (waits at most stopTimeoutMs in C#); idempotent. */
+  stop(): Promise<void>;
+}

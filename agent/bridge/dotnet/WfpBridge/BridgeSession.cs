@@ -1,0 +1,291 @@
+// One live subscription and the two loops that drive it. Everything here runs on thread-pool threads.
+//
+//   watcher threads ──Wants/Offer──► RecordQueue ──► sender loop ──send(records)──► JS ──answer──► next batch
+//          ▲                             │  full / error                   ▲
+//          │ Start/Stop                  ▼                                 │ status messages (subscribed,
+//          └──────────────────────── control loop ─────────────────────────┘ paused, error)
+//
+// The sender sends one message at a time and waits for JS's answer before the next (JS answers once it has
+// taken the batch; while JS is not reading, nothing more is sent and the queue fills). The control loop stops
+// the watcher when the queue overflows and resubscribes after ResumeAfter() once it drained below ResumeBelow;
+// on a channel error it stops, backs off and resubscribes the same way. The event log is the buffer.
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WfpBlockAgent.Bridge
+{
+    public sealed class BridgeSession : IRecordTarget
+    {
+        private static readonly TimeSpan ControlTick = TimeSpan.FromMilliseconds(200);
+        private static readonly TimeSpan SenderIdle = TimeSpan.FromMilliseconds(250);
+        private const int MaxPendingStatus = 32;
+
+        private readonly BridgeOptions _options;
+        private readonly IRecordWatcher _watcher;
+        private readonly ILogInfoReader _logInfo;
+        private readonly Func<object, Task<object>> _send;
+        private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+        private readonly string _queryXml;
+        private readonly RecordQueue _queue;
+        private readonly AsyncSignal _queueChanged = new AsyncSignal();
+        private readonly AsyncSignal _control = new AsyncSignal();
+        private readonly ConcurrentQueue<Dictionary<string, object>> _status = new ConcurrentQueue<Dictionary<string, object>>();
+        private readonly ConcurrentQueue<Exception> _errors = new ConcurrentQueue<Exception>();
+        private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+        private readonly Backoff _subscribeBackoff;
+        private readonly Backoff _sendBackoff;
+        private Task _loops = Task.CompletedTask;
+        private long _newestRecordId = -1;
+        private DateTime _newestReadAt = DateTime.MinValue;
+        private int _started;
+
+        public BridgeSession(
+            BridgeOptions options,
+            IRecordWatcher watcher,
+            ILogInfoReader logInfo,
+            Func<object, Task<object>> send,
+            Func<TimeSpan, CancellationToken, Task> delay = null)
+        {
+            _options = options;
+            _watcher = watcher;
+            _logInfo = logInfo;
+            _send = send;
+            _delay = delay ?? DelayIgnoringCancel;
+            _queryXml = QueryBuilder.QueryList(options.Channel, options.EventIds,
+                options.Start.Mode == StartMode.Since ? options.Start.SinceUtc : (DateTime?)null);
+            _queue = new RecordQueue(options.QueueBound, options.Start.Mode == StartMode.After ? options.Start.RecordId : -1, _queueChanged);
+            _subscribeBackoff = new Backoff(options.BackoffInitial, options.BackoffMax);
+            _sendBackoff = new Backoff(options.BackoffInitial, options.BackoffMax);
+        }
+
+        public int Subscriptions { get; private set; }
+        public int Pauses { get; private set; }
+        public int Errors { get; private set; }
+        public RecordQueue Queue => _queue;
+
+        /// <summary>Starts both loops on the thread pool and returns at once.</summary>
+        public void Start()
+        {
+            if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("The session was already started.");
+            var control = Task.Run(ControlLoopAsync);
+            var sender = Task.Run(SenderLoopAsync);
+            _loops = Task.WhenAll(control, sender);
+        }
+
+        /// <summary>Stops the loops and the watcher; waits at most StopTimeout. Idempotent. Runs on the thread pool.</summary>
+        public Task<bool> StopAsync() => Task.Run(StopCoreAsync);
+
+        private async Task<bool> StopCoreAsync()
+        {
+            _cts.Cancel();
+            _control.Set();
+            _queueChanged.Set();
+            var finished = await Task.WhenAny(_loops, Task.Delay(_options.StopTimeout)).ConfigureAwait(false) == _loops;
+            await ThreadPoolHop.Instance;
+            SafeStopWatcher();
+            return finished;
+        }
+
+        bool IRecordTarget.Wants(long recordId)
+        {
+            if (_queue.Wants(recordId)) return true;
+            _control.Set();
+            return false;
+        }
+
+        void IRecordTarget.Offer(RawEvent record)
+        {
+            if (!_queue.Offer(record)) _control.Set();
+        }
+
+        void IRecordTarget.Fail(Exception error)
+        {
+            _errors.Enqueue(error);
+            _control.Set();
+        }
+
+        private async Task ControlLoopAsync()
+        {
+            var token = _cts.Token;
+            var paused = false;
+            await SubscribeAsync(_options.Start, token).ConfigureAwait(false);
+            while (!token.IsCancellationRequested)
+            {
+                await _control.WaitAsync(ControlTick, token).ConfigureAwait(false);
+                if (token.IsCancellationRequested) break;
+                if (_errors.TryDequeue(out var error))
+                {
+                    while (_errors.TryDequeue(out _)) { }
+                    Errors++;
+                    SafeStopWatcher();
+                    PostStatus("error", Describe(error), _queue.ResumeAfter());
+                    await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
+                    paused = false;
+                    await ResubscribeAsync(token).ConfigureAwait(false);
+                    continue;
+                }
+                if (!paused && _queue.Overflowing)
+                {
+                    SafeStopWatcher();
+                    paused = true;
+                    Pauses++;
+                    PostStatus("paused", "The queue is full (" + _queue.Capacity + " records): reading stops until JS catches up.", _queue.ResumeAfter());
+                }
+                if (paused && _queue.Count <= _options.ResumeBelow)
+                {
+                    paused = false;
+                    await ResubscribeAsync(token).ConfigureAwait(false);
+                }
+            }
+            SafeStopWatcher();
+        }
+
+        private Task ResubscribeAsync(CancellationToken token)
+        {
+            var after = _queue.ResumeAfter();
+            if (after < 0) return SubscribeAsync(_options.Start, token);
+            _queue.Reopen(after);
+            return SubscribeAsync(StartPosition.After(after), token);
+        }
+
+        /// <summary>Subscribes, retrying with backoff until it works or the session stops.</summary>
+        private async Task SubscribeAsync(StartPosition start, CancellationToken token)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var log = ReadLogInfo();
+                PostStatus("subscribing", "Subscribing to " + _options.Channel + " from " + start + ".", start.Mode == StartMode.After ? start.RecordId : -1, log);
+                try
+                {
+                    _watcher.Start(_options.Channel, _queryXml, start, this);
+                    Subscriptions++;
+                    _subscribeBackoff.Reset();
+                    return;
+                }
+                catch (Exception error)
+                {
+                    Errors++;
+                    SafeStopWatcher();
+                    PostStatus("error", Describe(error), start.Mode == StartMode.After ? start.RecordId : -1);
+                    await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
+                }
+            }
+        }
+
+        private async Task SenderLoopAsync()
+        {
+            var token = _cts.Token;
+            while (!token.IsCancellationRequested)
+            {
+                while (_status.TryDequeue(out var status))
+                {
+                    if (!await SendAsync(status, token).ConfigureAwait(false)) return;
+                }
+                var batch = await _queue.TakeBatchAsync(_options.BatchSize, _options.MaxDelay, SenderIdle, token).ConfigureAwait(false);
+                if (batch.Count == 0) continue;
+                _control.Set();
+                if (!await SendAsync(Messages.Records(batch, NewestRecordId()), token).ConfigureAwait(false)) return;
+            }
+        }
+
+        /// <summary>Sends until JS answers; false when the session stops (or JS asked it to).</summary>
+        private async Task<bool> SendAsync(Dictionary<string, object> message, CancellationToken token)
+        {
+            while (!token.IsCancellationRequested)
+            {
+                object answer = null;
+                var failed = false;
+                try
+                {
+                    answer = await _send(message).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    failed = true;
+                }
+                // JS answers on Node's thread: leave it before doing anything else.
+                await ThreadPoolHop.Instance;
+                if (failed)
+                {
+                    // JS rejected or threw: keep the batch and offer it again after a pause.
+                    Errors++;
+                    await _delay(_sendBackoff.Next(), token).ConfigureAwait(false);
+                    continue;
+                }
+                _sendBackoff.Reset();
+                if (!Messages.AnswerSaysStop(answer)) return true;
+                _cts.Cancel();
+                _control.Set();
+                return false;
+            }
+            return false;
+        }
+
+        private void PostStatus(string state, string detail, long resumeAfter, LogInfo log = null)
+        {
+            while (_status.Count >= MaxPendingStatus && _status.TryDequeue(out _)) { }
+            _status.Enqueue(Messages.Status(state, detail, resumeAfter, log));
+            _queueChanged.Set();
+        }
+
+        private long NewestRecordId()
+        {
+            // At most one log-information query a second: it is only for the lag metric.
+            var now = DateTime.UtcNow;
+            if (now - _newestReadAt >= TimeSpan.FromSeconds(1))
+            {
+                _newestReadAt = now;
+                var log = ReadLogInfo();
+                if (log != null) _newestRecordId = log.NewestRecordId;
+            }
+            return _newestRecordId;
+        }
+
+        private LogInfo ReadLogInfo()
+        {
+            try
+            {
+                return _logInfo.Read(_options.Channel);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        private void SafeStopWatcher()
+        {
+            try
+            {
+                _watcher.Stop();
+            }
+            catch (Exception)
+            {
+                // Stopping a broken subscription may throw; the next Start creates a new one.
+            }
+        }
+
+        internal static string Describe(Exception error)
+        {
+            var message = error.GetType().Name + ": " + error.Message;
+            if (error is UnauthorizedAccessException)
+                message += " Reading the Security log needs LocalSystem or an administrator.";
+            return message;
+        }
+
+        private static async Task DelayIgnoringCancel(TimeSpan delay, CancellationToken token)
+        {
+            try
+            {
+                await Task.Delay(delay, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+// The bounded queue between the watcher's handler threads (producers) and the one sender (consumer), and the
+// arithmetic of where to resume after it overflowed.
+//
+//   handler threads ──Offer──► [ bounded queue ] ──TakeBatchAsync──► sender ──► JS
+//                    full: reject, remember the lowest rejected id, ask the controller to stop the watcher
+//
+// Nothing is lost on overflow: the rejected records are still in the event log, and ResumeAfter() tells the
+// controller to resubscribe after the last record that was kept. Records kept out of order behind a rejected
+// one are purged so the resumed subscription delivers them once, in order.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WfpBlockAgent.Bridge
+{
+    public sealed class RecordQueue
+    {
+        private readonly object _lock = new object();
+        private readonly LinkedList<RawEvent> _items = new LinkedList<RawEvent>();
+        private readonly AsyncSignal _changed;
+        private long _lastKept;
+        private long _lowestRejected = long.MaxValue;
+        private long _firstArrivalMs;
+        private bool _overflowing;
+        private long _rejectedTotal;
+
+        /// <param name="capacity">Most records held at once.</param>
+        /// <param name="startAfter">The record the subscription resumes after (-1: unknown yet).</param>
+        public RecordQueue(int capacity, long startAfter, AsyncSignal changed)
+        {
+            if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity));
+            Capacity = capacity;
+            _lastKept = startAfter;
+            _changed = changed;
+        }
+
+        public int Capacity { get; }
+
+        public int Count { get { lock (_lock) return _items.Count; } }
+
+        public bool Overflowing { get { lock (_lock) return _overflowing; } }
+
+        public long RejectedTotal { get { lock (_lock) return _rejectedTotal; } }
+
+        /// <summary>
+        /// Handler side, before rendering: false (and the record counts as rejected) when the queue is full or
+        /// overflowing, so the handler need not call ToXml() for a record that will be read again later.
+        /// </summary>
+        public bool Wants(long recordId)
+        {
+            lock (_lock)
+            {
+                if (!_overflowing && _items.Count < Capacity) return true;
+                RejectLocked(recordId);
+            }
+            _changed.Set();
+            return false;
+        }
+
+        /// <summary>Handler side. False when the record was not kept (it stays in the log and is read again).</summary>
+        public bool Offer(RawEvent record)
+        {
+            bool kept;
+            lock (_lock)
+            {
+                kept = !_overflowing && _items.Count < Capacity;
+                if (kept)
+                {
+                    if (_items.Count == 0) _firstArrivalMs = NowMs();
+                    _items.AddLast(record);
+                    if (record.RecordId > _lastKept) _lastKept = record.RecordId;
+                }
+                else
+                {
+                    RejectLocked(record.RecordId);
+                }
+            }
+            _changed.Set();
+            return kept;
+        }
+
+        private void RejectLocked(long recordId)
+        {
+            _rejectedTotal++;
+            _overflowing = true;
+            if (recordId < _lowestRejected)
+            {
+                _lowestRejected = recordId;
+                PurgeFrom(recordId);
+            }
+        }
+
+        /// <summary>
+        /// Where the next subscription must start so that nothing is lost: after the lowest rejected record minus
+        /// one while overflowing, else after the newest kept record. -1 when nothing is known (keep the original
+        /// start position).
+        /// </summary>
+        public long ResumeAfter()
+        {
+            lock (_lock)
+            {
+                if (_overflowing) return Math.Min(_lowestRejected - 1, _lastKept);
+                return _lastKept;
+            }
+        }
+
+        /// <summary>Called by the controller just before it resubscribes after ResumeAfter(); accepts records again.</summary>
+        public void Reopen(long resumeAfter)
+        {
+            lock (_lock)
+            {
+                _overflowing = false;
+                _lowestRejected = long.MaxValue;
+                PurgeFrom(resumeAfter + 1);
+                _lastKept = resumeAfter;
+            }
+        }
+
+        /// <summary>
+        /// Consumer side: up to `max` records once `max` are queued, the oldest waited `maxDelay`, or the queue is
+        /// overflowing; an empty list when nothing arrived within `idle` or the token was cancelled.
+        /// </summary>
+        public async Task<IReadOnlyList<RawEvent>> TakeBatchAsync(int max, TimeSpan maxDelay, TimeSpan idle, CancellationToken token)
+        {
+            var idleUntil = NowMs() + (long)idle.TotalMilliseconds;
+            while (!token.IsCancellationRequested)
+            {
+                long waitMs;
+                lock (_lock)
+                {
+                    var now = NowMs();
+                    var age = _items.Count == 0 ? 0 : now - _firstArrivalMs;
+                    if (_items.Count >= max || (_overflowing && _items.Count > 0) || (_items.Count > 0 && age >= maxDelay.TotalMilliseconds))
+                    {
+                        return TakeLocked(max);
+                    }
+                    if (_items.Count == 0 && now >= idleUntil) break;
+                    waitMs = _items.Count == 0 ? idleUntil - now : (long)maxDelay.TotalMilliseconds - age;
+                }
+                await _changed.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(1, waitMs)), token).ConfigureAwait(false);
+            }
+            return Array.Empty<RawEvent>();
+        }
+
+        private List<RawEvent> TakeLocked(int max)
+        {
+            var batch = new List<RawEvent>(Math.Min(max, _items.Count));
+            while (batch.Count < max && _items.First != null)
+            {
+                batch.Add(_items.First.Value);
+                _items.RemoveFirst();
+            }
+            if (_items.Count > 0) _firstArrivalMs = NowMs();
+            return batch;
+        }
+
+        private void PurgeFrom(long recordId)
+        {
+            var node = _items.First;
+            while (node != null)
+            {
+                var next = node.Next;
+                if (node.Value.RecordId >= recordId) _items.Remove(node);
+                node = next;
+            }
+        }
+
+        private static long NowMs() => Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
+    }
+}

@@ -1,0 +1,128 @@
+// BridgeHost over edge-js: the only module that imports edge-js. It loads the prebuilt net48 assembly with
+// `assemblyFile` (no inline C# compiled at run time) and calls its one entry point,
+// WfpBlockAgent.Bridge.Startup.Invoke, with { op: 'start' | 'stop' | 'logInfo' | 'driveMap', ... }.
+//
+// edge-js rules this file keeps: JS functions reach .NET as Func<object, Task<object>> and are called back as
+// (payload, callback); a throw inside a completion callback ends the process, so every callback is wrapped;
+// only plain values cross (see bridge-message.ts for what is checked on the way in).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { BridgeAnswer, BridgeCallResult, BridgeHost, BridgeLogInfo, BridgeMessage, BridgeStartOptions } from './bridge-host.ts';
+import { parseBridgeMessage, parseLogInfo } from './bridge-message.ts';
+
+/** Where `npm run build:bridge` puts the net48 assembly. */
+export const DEFAULT_BRIDGE_ASSEMBLY = fileURLToPath(
+  new URL('./dotnet/WfpBridge/bin/Release/net48/WfpBlockAgent.Bridge.dll', import.meta.url),
+);
+
+type EdgeCallback = (error: unknown, result?: unknown) => void;
+type EdgeFunction = (payload: unknown, callback: EdgeCallback) => void;
+interface EdgeModule {
+  func(options: { assemblyFile: string; typeName: string; methodName: string }): EdgeFunction;
+}
+
+export interface EdgeBridgeHostOptions {
+  readonly assemblyFile?: string;
+  /** Where edge-js is (a path or specifier); default 'edge-js' from node_modules. */
+  readonly edgeModule?: string;
+  /** Reported for messages that do not fit the protocol (they are answered and skipped). */
+  readonly onProtocolError?: (error: string) => void;
+}
+
+/** Loads edge-js and the assembly; a one-line error when either is unavailable. */
+export function createEdgeBridgeHost(options: EdgeBridgeHostOptions = {}): BridgeCallResult<BridgeHost> {
+  // A variable specifier: edge-js is installed only in the Windows package (and, built for CoreCLR, by the
+  // test setup step 11-edge-js.sh), not as a dependency of the repo.
+  const specifier = options.edgeModule ?? 'edge-js';
+  let edge: EdgeModule;
+  try {
+    // edge-js is CommonJS; require also takes a package folder (an absolute path to an edge-js build).
+    edge = createRequire(import.meta.url)(specifier) as EdgeModule;
+  } catch (error) {
+    return { ok: false, error: `Cannot load edge-js (${firstLine(error)}); the live source needs the Windows package.` };
+  }
+  let invoke: EdgeFunction;
+  try {
+    invoke = edge.func({
+      assemblyFile: options.assemblyFile ?? DEFAULT_BRIDGE_ASSEMBLY,
+      typeName: 'WfpBlockAgent.Bridge.Startup',
+      methodName: 'Invoke',
+    });
+  } catch (error) {
+    return { ok: false, error: `Cannot load the bridge assembly (${firstLine(error)}).` };
+  }
+  return { ok: true, value: new EdgeBridgeHost(invoke, options.onProtocolError ?? (() => undefined)) };
+}
+
+class EdgeBridgeHost implements BridgeHost {
+  readonly #invoke: EdgeFunction;
+  readonly #onProtocolError: (error: string) => void;
+
+  constructor(invoke: EdgeFunction, onProtocolError: (error: string) => void) {
+    this.#invoke = invoke;
+    this.#onProtocolError = onProtocolError;
+  }
+
+  async start(options: BridgeStartOptions, onMessage: (message: BridgeMessage) => Promise<BridgeAnswer>): Promise<BridgeCallResult<void>> {
+    const onProtocolError = this.#onProtocolError;
+    const callback = (payload: unknown, done: EdgeCallback): void => {
+      const parsed = parseBridgeMessage(payload);
+      if (!parsed.ok) {
+        onProtocolError(parsed.error);
+        done(null, { ok: true });
+        return;
+      }
+      onMessage(parsed.value).then(
+        (answer) => done(null, answer),
+        (error: unknown) => done(firstLine(error)),
+      );
+    };
+    const result = await this.#call({ op: 'start', ...options, eventIds: [...options.eventIds], onMessage: callback });
+    return result.ok ? { ok: true, value: undefined } : result;
+  }
+
+  async logInfo(channel: string): Promise<BridgeCallResult<BridgeLogInfo>> {
+    const result = await this.#call({ op: 'logInfo', channel });
+    if (!result.ok) return result;
+    const log = result.value['log'];
+    return typeof log === 'object' && log !== null
+      ? { ok: true, value: parseLogInfo(log as Record<string, unknown>) }
+      : { ok: false, error: 'The bridge answered logInfo without a log.' };
+  }
+
+  async driveMap(): Promise<BridgeCallResult<Readonly<Record<string, string>>>> {
+    const result = await this.#call({ op: 'driveMap' });
+    if (!result.ok) return result;
+    const drives: Record<string, string> = {};
+    for (const [letter, device] of Object.entries((result.value['drives'] ?? {}) as Record<string, unknown>)) {
+      if (typeof device === 'string') drives[letter] = device;
+    }
+    return { ok: true, value: drives };
+  }
+
+  async stop(): Promise<void> {
+    await this.#call({ op: 'stop' });
+  }
+
+  #call(payload: Record<string, unknown>): Promise<BridgeCallResult<Record<string, unknown>>> {
+    return new Promise((resolve) => {
+      try {
+        this.#invoke(payload, (error, result) => {
+          if (error !== null && error !== undefined) {
+            resolve({ ok: false, error: firstLine(error) });
+            return;
+          }
+          const answer = (result ?? {}) as Record<string, unknown>;
+          resolve(answer['ok'] === true ? { ok: true, value: answer } : { ok: false, error: String(answer['error'] ?? 'no answer') });
+        });
+      } catch (error) {
+        resolve({ ok: false, error: firstLine(error) });
+      }
+    });
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,14 @@
+export type {
+  BridgeAnswer,
+  BridgeCallResult,
+  BridgeHost,
+  BridgeLogInfo,
+  BridgeMessage,
+  BridgeRecords,
+  BridgeStartOptions,
+  BridgeStatus,
+} from './bridge-host.ts';
+export { parseBridgeMessage, parseLogInfo } from './bridge-message.ts';
+export type { ParsedBridgeMessage } from './bridge-message.ts';
+export { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from './edge-bridge-host.ts';
+export type { EdgeBridgeHostOptions } from './edge-bridge-host.ts';

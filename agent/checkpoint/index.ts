@@ -1,0 +1,10 @@
+export { createCheckpointStore, CHECKPOINT_FILE } from './checkpoint-store.ts';
+export type { CheckpointStore, CheckpointStoreOptions, CheckpointLoad } from './checkpoint-store.ts';
+export { nodeCheckpointFs } from './checkpoint-fs.ts';
+export type { CheckpointFs } from './checkpoint-fs.ts';
+export { CHECKPOINT_VERSION, formatCheckpoint, parseCheckpoint } from './checkpoint-file.ts';
+export type { ChannelCheckpoint, ParsedCheckpoint } from './checkpoint-file.ts';
+export { assessLoss, describeLoss } from './loss-check.ts';
+export type { LogBounds, LossAssessment } from './loss-check.ts';
+export { resolveStateDir } from './state-dir.ts';
+export type { StateDirContext } from './state-dir.ts';

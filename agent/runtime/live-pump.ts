@@ -1,0 +1,141 @@
+// The live loop: source → pipeline → TelemetrySink → ack, one batch at a time.
+//
+//   read(batch) ──► process each item ──► sink.emit ──► sink.flush() ──ok──► source.ack(last record id)
+//                                                          └─failed─► back off, flush again (no read meanwhile)
+//
+// The checkpoint advances only after flush() succeeded, so an outage replays rather than loses: while the
+// exporter is down nothing more is read (the bridge stops, the event log keeps the events), and after a crash
+// at most one batch is exported twice. A flush the exporter rejects for good (not retryable) drops the batch
+// with a counted reason instead of blocking forever. Stop: the batch in hand gets one last flush; acknowledged
+// only if it succeeds.
+import type { RecordSource, SourceItem } from '../source/index.ts';
+import type { TelemetrySink } from '../export/index.ts';
+import type { PipelineOutcome } from '../pipeline/index.ts';
+import type { PumpMetrics } from './pump-metrics.ts';
+import { createBackoff } from './backoff.ts';
+
+export type ItemProcessor = (item: SourceItem) => PipelineOutcome;
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+export interface LivePumpOptions {
+  readonly source: RecordSource;
+  readonly process: ItemProcessor;
+  readonly sink: TelemetrySink;
+  readonly metrics: PumpMetrics;
+  readonly batchSize: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  /** One line per condition (capitalized sentence, ending with a period). */
+  readonly log?: (line: string) => void;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+}
+
+export interface PumpSummary {
+  readonly read: number;
+  readonly acknowledged: number;
+  readonly dropped: number;
+  readonly flushFailures: number;
+  /** The last acknowledged record id (or replay position), null when none. */
+  readonly lastAcknowledged: number | null;
+}
+
+export interface LivePump {
+  /** Runs until the source is done or `signal` aborts; never rejects for a source or sink failure. */
+  run(signal: AbortSignal): Promise<PumpSummary>;
+}
+
+export function createLivePump(options: LivePumpOptions): LivePump {
+  const log = options.log ?? (() => undefined);
+  const sleep = options.sleep ?? abortableSleep;
+  const backoff = createBackoff({ initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs, ...(options.random ? { random: options.random } : {}) });
+  const { source, sink, metrics } = options;
+  let read = 0;
+  let acknowledged = 0;
+  let dropped = 0;
+  let flushFailures = 0;
+  let lastAcknowledged: number | null = null;
+
+  const flushUntilAcknowledged = async (signal: AbortSignal, count: number): Promise<'ok' | 'rejected' | 'stopped'> => {
+    let failing = false;
+    for (;;) {
+      const result = await sink.flush();
+      if (result.ok) {
+        if (failing) log(`Export recovered after ${flushFailures} failed flushes; reading resumes.`);
+        backoff.reset();
+        return 'ok';
+      }
+      flushFailures++;
+      metrics.error('export');
+      if (!result.retryable) {
+        log(`The exporter rejected a batch of ${count} records for good; they are dropped. error=${result.error}`);
+        metrics.dropped(count, 'export_rejected');
+        return 'rejected';
+      }
+      if (!failing) log(`Export failed; reading pauses until it recovers (the event log keeps the events). error=${result.error}`);
+      failing = true;
+      // Stopping: the batch in hand had its last attempt; it is not acknowledged and is read again next start.
+      if (signal.aborted) return 'stopped';
+      await sleep(backoff.next(result.retryInMs), signal);
+    }
+  };
+
+  const handleBatch = async (items: readonly SourceItem[], signal: AbortSignal): Promise<boolean> => {
+    read += items.length;
+    metrics.read(items.length);
+    let undecodable = 0;
+    for (const item of items) {
+      const outcome = options.process(item);
+      if (!outcome.ok) {
+        undecodable++;
+        continue;
+      }
+      const { event, enrichment, record, disposition } = outcome.value;
+      if (disposition === 'not-collected') continue;
+      sink.emit(event, enrichment, disposition === 'logged' ? record : null);
+    }
+    if (undecodable > 0) {
+      dropped += undecodable;
+      metrics.dropped(undecodable, 'undecodable');
+    }
+    const last = items[items.length - 1]!;
+    const upTo = last.recordId ?? last.position;
+    const flushed = await flushUntilAcknowledged(signal, items.length);
+    if (flushed === 'stopped') return false;
+    if (flushed === 'rejected') dropped += items.length;
+    await source.ack(upTo);
+    acknowledged += items.length;
+    lastAcknowledged = upTo;
+    metrics.acknowledged(items.length, upTo);
+    return true;
+  };
+
+  return {
+    async run(signal) {
+      try {
+        while (!signal.aborted) {
+          const batch = await source.read(options.batchSize, signal);
+          if (batch.items.length > 0 && !(await handleBatch(batch.items, signal))) break;
+          if (batch.done) break;
+        }
+      } catch (error) {
+        log(`The live pump stopped on an unexpected error. error=${(error as Error).message}`);
+      } finally {
+        await source.shutdown();
+      }
+      return { read, acknowledged, dropped, flushFailures, lastAcknowledged };
+    },
+  };
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,176 @@
+// The live source: the Security log through the C# bridge, as a pull RecordSource.
+//
+//   bridge ──onMessage(records)──► [one pending batch] ──read(max)──► pump ──ack(upTo)──► checkpoint
+//            ◄── answer once read() took the whole batch (no answer = no next batch: backpressure)
+//
+// open(): load the checkpoint, read the log's bounds, choose the start, write the checkpoint once (proves the
+// state folder is writable), start the bridge. Loss is judged on every (re)subscription from the record
+// numbers the bridge reports (checkpoint/loss-check.ts), never from gaps in the delivered stream.
+import type { BridgeAnswer, BridgeHost, BridgeLogInfo, BridgeMessage, BridgeRecords, BridgeStartOptions } from '../bridge/index.ts';
+import type { CheckpointStore } from '../checkpoint/index.ts';
+import { assessLoss, describeLoss } from '../checkpoint/index.ts';
+import type { RecordSource, SourceBatch, SourceItem, StartPosition } from './record-source.ts';
+import type { SourceObserver } from './source-event.ts';
+import { chooseStart } from './choose-start.ts';
+
+export const SECURITY_CHANNEL = 'Security';
+
+export interface WindowsEventLogSourceOptions {
+  readonly bridge: BridgeHost;
+  readonly checkpoint: CheckpointStore;
+  readonly eventIds: readonly number[];
+  readonly start: StartPosition;
+  readonly batchSize: number;
+  readonly maxDelayMs: number;
+  readonly queueBound: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+  readonly stopTimeoutMs?: number;
+  readonly observer?: SourceObserver;
+}
+
+export type OpenResult = { readonly ok: true; readonly value: RecordSource } | { readonly ok: false; readonly error: string };
+
+interface PendingBatch {
+  readonly records: BridgeRecords;
+  next: number;
+  readonly answer: (answer: BridgeAnswer) => void;
+}
+
+const CLEARED_EVENT = /<EventID(?:\s[^>]*)?>1102<\/EventID>/;
+
+class WindowsEventLogSource implements RecordSource {
+  readonly #options: WindowsEventLogSourceOptions;
+  readonly #observe: SourceObserver;
+  readonly #pending: PendingBatch[] = [];
+  #wake: (() => void) | null = null;
+  #stopped = false;
+  #shutdown: Promise<void> | null = null;
+
+  constructor(options: WindowsEventLogSourceOptions) {
+    this.#options = options;
+    this.#observe = options.observer ?? (() => undefined);
+  }
+
+  async open(): Promise<OpenResult> {
+    const { bridge, checkpoint } = this.#options;
+    const loaded = await checkpoint.load();
+    if (loaded.kind === 'found') this.#observe({ kind: 'checkpoint-loaded', recordId: loaded.recordId });
+    else {
+      const detail = loaded.kind === 'corrupt' || loaded.kind === 'unreadable' ? loaded.detail : '';
+      this.#observe({ kind: 'checkpoint-unusable', reason: loaded.kind, detail });
+    }
+    const log = await bridge.logInfo(SECURITY_CHANNEL);
+    if (!log.ok) return { ok: false, error: `Cannot read the ${SECURITY_CHANNEL} log's information: ${log.error}` };
+    this.#observe({ kind: 'log-info', log: log.value });
+    const start = chooseStart(this.#options.start, loaded, log.value);
+    this.#observe({ kind: 'start', detail: start.detail });
+    const proved = await checkpoint.save(start.bridge.mode === 'after' ? start.bridge.recordId : null);
+    if (!proved.ok) return { ok: false, error: `The state folder is not writable: ${proved.detail}` };
+    const started = await bridge.start(this.#startOptions(start.bridge), (message) => this.#onMessage(message));
+    if (!started.ok) return { ok: false, error: `The bridge did not start: ${started.error}` };
+    return { ok: true, value: this };
+  }
+
+  async read(max: number, signal: AbortSignal): Promise<SourceBatch> {
+    if (this.#pending.length === 0 && !this.#stopped && !signal.aborted) await this.#waitForBatch(signal);
+    const items: SourceItem[] = [];
+    while (items.length < max && this.#pending.length > 0) {
+      const batch = this.#pending[0]!;
+      const { recordIds, xml } = batch.records;
+      while (items.length < max && batch.next < recordIds.length) {
+        const recordId = recordIds[batch.next]!;
+        const text = xml[batch.next]!;
+        items.push({ text, format: 'xml', recordId, file: SECURITY_CHANNEL, position: recordId });
+        if (CLEARED_EVENT.test(text)) this.#observe({ kind: 'log-cleared', recordId });
+        batch.next++;
+      }
+      if (batch.next === recordIds.length) {
+        this.#pending.shift();
+        batch.answer({ ok: true });
+      }
+    }
+    return { items, done: this.#stopped && this.#pending.length === 0 && items.length === 0 };
+  }
+
+  async ack(upTo: number): Promise<void> {
+    const saved = await this.#options.checkpoint.save(upTo);
+    if (!saved.ok) this.#observe({ kind: 'checkpoint-write-failed', detail: saved.detail });
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#doShutdown();
+    return this.#shutdown;
+  }
+
+  async #doShutdown(): Promise<void> {
+    this.#stopped = true;
+    for (const batch of this.#pending.splice(0)) batch.answer({ ok: true, stop: true });
+    this.#wake?.();
+    await this.#options.bridge.stop();
+    await this.#options.checkpoint.shutdown();
+  }
+
+  #onMessage(message: BridgeMessage): Promise<BridgeAnswer> {
+    if (this.#stopped) return Promise.resolve({ ok: true, stop: true });
+    if (message.type === 'status') {
+      this.#onStatus(message.state, message.detail, message.resumeAfter, message.log);
+      return Promise.resolve({ ok: true });
+    }
+    if (message.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: message.newestRecordId });
+    if (message.recordIds.length === 0) return Promise.resolve({ ok: true });
+    return new Promise((answer) => {
+      this.#pending.push({ records: message, next: 0, answer });
+      this.#wake?.();
+    });
+  }
+
+  #onStatus(state: 'subscribing' | 'paused' | 'error', detail: string, resumeAfter: number, log: BridgeLogInfo | null): void {
+    if (state === 'paused') this.#observe({ kind: 'paused', detail });
+    else if (state === 'error') this.#observe({ kind: 'bridge-error', detail });
+    else if (log !== null) {
+      if (log.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: log.newestRecordId });
+      if (resumeAfter < 0) return;
+      const loss = assessLoss(resumeAfter, log);
+      if (loss.kind !== 'none') {
+        this.#observe({ kind: 'possible-loss', reason: loss.kind, possiblyLost: loss.possiblyLost, detail: describeLoss(loss) });
+      }
+    }
+  }
+
+  #waitForBatch(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.#wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.#options.maxDelayMs);
+      signal.addEventListener('abort', done, { once: true });
+      this.#wake = done;
+    });
+  }
+
+  #startOptions(start: BridgeStartOptions['start']): BridgeStartOptions {
+    const o = this.#options;
+    const queueBound = Math.max(o.queueBound, o.batchSize);
+    return {
+      channel: SECURITY_CHANNEL,
+      eventIds: o.eventIds,
+      start,
+      batchSize: o.batchSize,
+      maxDelayMs: o.maxDelayMs,
+      queueBound,
+      resumeBelow: Math.max(1, Math.floor(queueBound / 4)),
+      backoffInitialMs: o.backoffInitialMs,
+      backoffMaxMs: Math.max(o.backoffMaxMs, o.backoffInitialMs),
+      stopTimeoutMs: o.stopTimeoutMs ?? 5000,
+    };
+  }
+}
+
+/** Opens the live source; a one-line error when the log, the state folder or the bridge is not usable. */
+export function openWindowsEventLogSource(options: WindowsEventLogSourceOptions): Promise<OpenResult> {
+  return new WindowsEventLogSource(options).open();
+}

@@ -1,0 +1,124 @@
+// The C# bridge under `npm test`: the real assembly builds for net48 (reference assemblies from NuGet), and
+// the xunit tests of its portable code pass on net10.0. Skips only when `dotnet` is absent (CI has it).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
+import type { BridgeMessage, BridgeStartOptions } from '../../agent/bridge/index.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BRIDGE = join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj');
+const TESTS = join(ROOT, 'test/unit/bridge/WfpBridge.Tests/WfpBridge.Tests.csproj');
+const EDGE = join(ROOT, '.tools/edge-js/node_modules/edge-js');
+const EDGE_FAILED = join(ROOT, '.tools/edge-js/FAILED');
+const ENV = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
+
+interface Run {
+  readonly code: number;
+  readonly output: string;
+}
+
+function dotnet(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('dotnet', args, { cwd: ROOT, env: ENV, timeout: 480_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
+const skip = hasDotnet ? false : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (CI installs it)';
+const edgeSkip = existsSync(join(EDGE, 'build/Release/edge_coreclr.node'))
+  ? false
+  : `edge-js is not built in .tools/edge-js (test/setup/steps/11-edge-js.sh): ${existsSync(EDGE_FAILED) ? readFileSync(EDGE_FAILED, 'utf8').trim() : 'the step has not run'}`;
+
+/** The portable part of the real assembly with its synthetic producer: records 1001..1000+count. */
+function syntheticOptions(count: number): BridgeStartOptions {
+  return {
+    channel: 'Security',
+    eventIds: [5157, 5152],
+    start: { mode: 'after', recordId: 1000 },
+    batchSize: 100,
+    maxDelayMs: 50,
+    queueBound: 400,
+    resumeBelow: 100,
+    backoffInitialMs: 10,
+    backoffMaxMs: 50,
+    stopTimeoutMs: 2000,
+    producer: { kind: 'synthetic', firstId: 1001, count, template: '<Event><System><EventID>5157</EventID><EventRecordID>{id}</EventRecordID></System></Event>' },
+  } as BridgeStartOptions;
+}
+
+describe('C# bridge', { skip, concurrency: false }, () => {
+  it('builds the net48 assembly edge-js loads, with no warnings', async () => {
+    const run = await dotnet(['build', BRIDGE, '-c', 'Release', '-f', 'net48', '-nologo']);
+    assert.equal(run.code, 0, run.output);
+    assert.match(run.output, /0 Warning\(s\)/);
+    assert.ok(existsSync(DEFAULT_BRIDGE_ASSEMBLY), `${DEFAULT_BRIDGE_ASSEMBLY} was not produced`);
+    assert.ok(statSync(DEFAULT_BRIDGE_ASSEMBLY).size > 10_000);
+  });
+
+  it('passes its xunit tests on net10.0 (queue, batching, XPath, bookmark, resume, shutdown)', async () => {
+    const run = await dotnet(['test', TESTS, '-nologo']);
+    assert.equal(run.code, 0, run.output);
+    const summary = /Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/.exec(run.output);
+    assert.ok(summary !== null, `no xunit summary in:\n${run.output}`);
+    assert.equal(Number(summary[1]), 0);
+    assert.ok(Number(summary[2]) >= 25, `only ${summary[2]} xunit tests passed`);
+  });
+
+  it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async () => {
+    process.env['EDGE_USE_CORECLR'] = '1';
+    const protocolErrors: string[] = [];
+    const host = createEdgeBridgeHost({ assemblyFile: DEFAULT_BRIDGE_ASSEMBLY, edgeModule: EDGE, onProtocolError: (e) => protocolErrors.push(e) });
+    assert.ok(host.ok, host.ok ? '' : host.error);
+    const bridge = host.value;
+    const received: number[] = [];
+    const batchSizes: number[] = [];
+    const statuses: string[] = [];
+    let rejectOnce = true;
+    let finished: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (finished = resolve));
+    const onMessage = async (message: BridgeMessage): Promise<{ ok: true }> => {
+      if (message.type === 'status') {
+        statuses.push(`${message.state}:${message.resumeAfter}`);
+        return { ok: true };
+      }
+      if (rejectOnce) {
+        rejectOnce = false;
+        throw new Error('JS could not take this batch');
+      }
+      assert.equal(message.xml.length, message.recordIds.length);
+      assert.match(message.xml[0]!, new RegExp(`<EventRecordID>${message.recordIds[0]}</EventRecordID>`));
+      received.push(...message.recordIds);
+      batchSizes.push(message.recordIds.length);
+      await new Promise((r) => setTimeout(r, 1));
+      if (received.length >= 3000) finished();
+      return { ok: true };
+    };
+    const started = await bridge.start(syntheticOptions(3000), onMessage);
+    assert.deepEqual(started, { ok: true, value: undefined });
+    const again = await bridge.start(syntheticOptions(10), onMessage);
+    assert.ok(!again.ok && /already running/.test(again.error), 'one session at a time');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+    clearTimeout(timer);
+    await bridge.stop();
+    assert.equal(received.length, 3000, 'every record arrived');
+    assert.ok(received.every((id, i) => id === 1001 + i), 'in order, once each (the rejected batch was offered again)');
+    assert.ok(Math.max(...batchSizes) <= 100);
+    assert.equal(statuses[0], 'subscribing:1000');
+    assert.ok(statuses.some((s) => s.startsWith('paused:')), `the bounded queue paused the producer: ${statuses.join(' ')}`);
+    assert.deepEqual(protocolErrors, []);
+    // Windows-only calls fail as results, and the process goes on.
+    const log = await bridge.logInfo('Security');
+    assert.ok(!log.ok && /System\.Diagnostics\.EventLog|Windows/.test(log.error), JSON.stringify(log));
+    const drives = await bridge.driveMap();
+    assert.ok(!drives.ok && /kernel32/.test(drives.error));
+    await bridge.stop();
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { metrics as otelMetrics } from '@opentelemetry/api';
+import { createRunCommand, createRunEnrichment, runCommand } from '../../../agent/cli/commands/run-command.ts';
+import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
+import { captureIo } from '../../helpers/capture-io.ts';
+import { createBasicEnricher } from '../../../agent/enrich/index.ts';
+import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
+import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
+import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+
+function deps(overrides: Partial<RunDeps>): RunDeps {
+  return {
+    platform: 'win32',
+    openBridge: async () => ({ ok: false, error: 'no bridge in this test' }),
+    createSink: async () => ({ ok: true, value: createInMemorySink() }),
+    createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
+    meterProvider: () => otelMetrics.getMeterProvider(),
+    stopSignal: () => new AbortController().signal,
+    ...overrides,
+  };
+}
+
+function configFile(stateDir: string, extra = ''): string {
+  const file = join(stateDir, 'agent.yaml');
+  writeFileSync(file, `state_dir: ${JSON.stringify(stateDir)}\nsource:\n  batch_size: 5\n  max_delay_ms: 20\n${extra}`);
+  return file;
+}
+
+describe('wfp-agent run', () => {
+  it('explains in one line that live reading needs Windows, suggests replay, and exits 2', async () => {
+    const io = captureIo();
+    const command = createRunCommand(deps({ platform: 'linux' }));
+    assert.equal(await command.run([], io), 2);
+    assert.equal(io.err().split('\n').filter(Boolean).length, 1);
+    assert.match(io.err(), /live reading needs Windows.*wfp-agent replay FILE\.\.\./);
+    if (process.platform !== 'win32') assert.equal(await runCommand.run([], captureIo()), 2);
+  });
+
+  it('prints its help with --help', async () => {
+    const io = captureIo();
+    assert.equal(await createRunCommand(deps({ platform: 'linux' })).run(['--help'], io), 0);
+    assert.match(io.out(), /^Usage: wfp-agent run/);
+  });
+
+  it('reads live through the bridge, exports, checkpoints, and stops cleanly on the stop signal', async () => {
+    const stateDir = tempStateDir();
+    const log = new FakeSecurityLog(42);
+    log.append(...blockEvents(3));
+    const bridge = new FakeBridge(log);
+    const sink = createInMemorySink();
+    const stop = new AbortController();
+    const io = captureIo();
+    let volumeMap: Readonly<Record<string, string>> | null = null;
+    const events: string[] = [];
+    const command = createRunCommand(
+      deps({
+        openBridge: async () => ({ ok: true, value: bridge }),
+        createSink: async () => ({ ok: true, value: sink }),
+        stopSignal: () => stop.signal,
+        createEnrichment: (_config, map) => {
+          volumeMap = map;
+          return {
+            ok: true,
+            value: { enricher: createBasicEnricher(), start: async () => void events.push('start'), shutdown: async () => void events.push('shutdown') },
+          };
+        },
+      }),
+    );
+    const running = command.run(['--config', configFile(stateDir)], io);
+    await waitFor(() => bridge.startOptions !== null);
+    log.append(...blockEvents(12));
+    await waitFor(() => sink.exported.length === 12);
+    stop.abort();
+    assert.equal(await running, 0);
+    assert.deepEqual(bridge.startOptions?.start, { mode: 'after', recordId: 44 });
+    assert.deepEqual(bridge.startOptions?.eventIds, [1102, 4719, 5031, 5150, 5151, 5152, 5153, 5155, 5157, 5159, 5441, 5447]);
+    assert.equal(bridge.startOptions?.batchSize, 5);
+    const err = io.err();
+    assert.match(err, /The checkpoint is missing; the configured start position applies\./);
+    assert.match(err, /reading starts at the end of the log, after record 44; older events are not read\./);
+    assert.match(err, /Stopped: 12 records read, 12 acknowledged, 0 dropped; checkpoint at 56\./);
+    const saved = JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8'));
+    assert.equal(saved.channels.Security.record_id, 56);
+    assert.equal(sink.shutdownCalls, 1);
+    assert.deepEqual(volumeMap, { 'C:': '\\Device\\HarddiskVolume3' }, 'the bridge drive map reaches the enricher');
+    assert.deepEqual(events, ['start', 'shutdown'], 'the live catalog is started before reading and shut down after');
+  });
+
+  it('exits 1 with one line when the bridge cannot load', async () => {
+    const io = captureIo();
+    const command = createRunCommand(deps({ openBridge: async () => ({ ok: false, error: 'Cannot load edge-js (not found).' }) }));
+    assert.equal(await command.run(['--config', configFile(tempStateDir())], io), 1);
+    assert.equal(io.err(), 'wfp-agent run: Cannot load edge-js (not found).\n');
+  });
+
+  it('exits 1 when the log cannot be read, and stops the bridge', async () => {
+    const bridge = new FakeBridge(new FakeSecurityLog());
+    bridge.logInfoResult = { ok: false, error: 'UnauthorizedAccessException: Attempted to perform an unauthorized operation.' };
+    const sink = createInMemorySink();
+    const io = captureIo();
+    const command = createRunCommand(deps({ openBridge: async () => ({ ok: true, value: bridge }), createSink: async () => ({ ok: true, value: sink }) }));
+    assert.equal(await command.run(['--config', configFile(tempStateDir())], io), 1);
+    assert.match(io.err(), /Cannot read the Security log's information: UnauthorizedAccessException/);
+    assert.equal(bridge.stopCalls, 1);
+    assert.equal(sink.shutdownCalls, 1);
+  });
+
+  it('exits 2 on a configuration error, naming the key', async () => {
+    const io = captureIo();
+    const file = configFile(tempStateDir(), '  queue_bond: 5\n');
+    assert.equal(await createRunCommand(deps({})).run(['--config', file], io), 2);
+    assert.match(io.err(), /source\.queue_bond: unknown key; did you mean 'queue_bound'\?/);
+  });
+});
+
+describe('createRunEnrichment', () => {
+  it('uses the recorded snapshot when filters.file is set, and names a missing file in one line', async () => {
+    const { loadConfig } = await import('../../../agent/config/index.ts');
+    const dir = tempStateDir();
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, `filters:\n  file: ${JSON.stringify(join(dir, 'missing.xml'))}\n`);
+    const lines: string[] = [];
+    const missing = createRunEnrichment(loadConfig(file), {}, (l) => lines.push(l));
+    assert.ok(!missing.ok && missing.error.includes('missing.xml'), JSON.stringify(missing));
+    writeFileSync(file, 'filters:\n  snapshot: "off"\n');
+    const off = createRunEnrichment(loadConfig(file), { 'C:': '\\Device\\HarddiskVolume3' }, (l) => lines.push(l));
+    assert.ok(off.ok);
+    await off.value.start();
+    await off.value.shutdown();
+    assert.deepEqual(lines, []);
+  });
+});

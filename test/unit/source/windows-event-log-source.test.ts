@@ -1,0 +1,171 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCheckpointStore, nodeCheckpointFs } from '../../../agent/checkpoint/index.ts';
+import type { CheckpointFs } from '../../../agent/checkpoint/index.ts';
+import { chooseStart, openWindowsEventLogSource } from '../../../agent/source/index.ts';
+import type { RecordSource, SourceEvent, StartPosition } from '../../../agent/source/index.ts';
+import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
+import { blockEvents, EVENT_IDS, msDocs, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+
+interface Opened {
+  readonly source: RecordSource | null;
+  readonly error: string | null;
+  readonly events: SourceEvent[];
+  readonly bridge: FakeBridge;
+}
+
+async function open(log: FakeSecurityLog, dir: string, start: StartPosition = { kind: 'checkpoint' }, fs?: CheckpointFs, bridge = new FakeBridge(log)): Promise<Opened> {
+  const events: SourceEvent[] = [];
+  const result = await openWindowsEventLogSource({
+    bridge,
+    checkpoint: createCheckpointStore({ dir, ...(fs ? { fs } : {}) }),
+    eventIds: EVENT_IDS,
+    start,
+    batchSize: 4,
+    maxDelayMs: 20,
+    queueBound: 2,
+    backoffInitialMs: 5,
+    backoffMaxMs: 1,
+    observer: (e) => events.push(e),
+  });
+  return { source: result.ok ? result.value : null, error: result.ok ? null : result.error, events, bridge };
+}
+
+const never = new AbortController().signal;
+
+describe('openWindowsEventLogSource', () => {
+  it('passes sane options to the bridge (queue at least one batch, backoff max at least initial)', async () => {
+    const { source, bridge } = await open(new FakeSecurityLog(), tempStateDir());
+    assert.ok(source);
+    assert.equal(bridge.startOptions?.channel, 'Security');
+    assert.equal(bridge.startOptions?.queueBound, 4);
+    assert.equal(bridge.startOptions?.resumeBelow, 1);
+    assert.equal(bridge.startOptions?.backoffMaxMs, 5);
+    assert.deepEqual(bridge.startOptions?.start, { mode: 'beginning' }, 'the end of an empty log is its beginning');
+    await source.shutdown();
+  });
+
+  it('writes the checkpoint once at start, proving the state folder is writable', async () => {
+    const log = new FakeSecurityLog(10);
+    log.append(...blockEvents(3));
+    const dir = tempStateDir();
+    const { source } = await open(log, dir);
+    const saved = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
+    assert.equal(saved.channels.Security.record_id, 12);
+    await source?.shutdown();
+  });
+
+  it('refuses to start, in one line, when the state folder is not writable', async () => {
+    const fs: CheckpointFs = {
+      ...nodeCheckpointFs,
+      writeAtomic: async () => {
+        throw Object.assign(new Error('access denied'), { code: 'EPERM' });
+      },
+    };
+    const { source, error, bridge } = await open(new FakeSecurityLog(), '/state', { kind: 'checkpoint' }, fs);
+    assert.equal(source, null);
+    assert.equal(error, 'The state folder is not writable: cannot write /state/checkpoint.json: EPERM: access denied');
+    assert.equal(bridge.startOptions, null, 'the bridge was not started');
+  });
+
+  it('reports a corrupt checkpoint and falls back to the configured start instead of crashing', async () => {
+    const log = new FakeSecurityLog(100);
+    log.append(...blockEvents(5));
+    const dir = tempStateDir();
+    writeFileSync(join(dir, 'checkpoint.json'), '{"version":1,"channels":{"Security":{"record_id":');
+    const { source, events, bridge } = await open(log, dir);
+    assert.ok(source);
+    const unusable = events.find((e) => e.kind === 'checkpoint-unusable');
+    assert.ok(unusable?.kind === 'checkpoint-unusable' && unusable.reason === 'corrupt' && /not JSON/.test(unusable.detail));
+    assert.deepEqual(bridge.startOptions?.start, { mode: 'after', recordId: 104 });
+    await source.shutdown();
+  });
+
+  it('fails in one line when the bridge does not start', async () => {
+    const bridge = new FakeBridge(new FakeSecurityLog());
+    bridge.startResult = { ok: false, error: 'A session is already running; stop it first.' };
+    const { error } = await open(bridge.log, tempStateDir(), { kind: 'checkpoint' }, undefined, bridge);
+    assert.equal(error, 'The bridge did not start: A session is already running; stop it first.');
+  });
+
+  it('hands out items with record ids, splits a bridge batch larger than max, and answers only when it is all taken', async () => {
+    const log = new FakeSecurityLog(1);
+    log.append(...blockEvents(4));
+    const { source, bridge } = await open(log, tempStateDir(), { kind: 'beginning' });
+    assert.ok(source);
+    await waitFor(() => bridge.inFlight === 1 && bridge.sent.some((m) => m.type === 'records'));
+    const first = await source.read(3, never);
+    assert.deepEqual(first.items.map((i) => i.recordId), [1, 2, 3]);
+    assert.equal(first.items[0]?.format, 'xml');
+    assert.equal(first.items[0]?.file, 'Security');
+    assert.match(first.items[0]!.text, /<EventRecordID>1<\/EventRecordID>/);
+    assert.equal(bridge.inFlight, 1, 'the bridge still waits: one record of its batch is not taken');
+    const second = await source.read(3, never);
+    assert.deepEqual(second.items.map((i) => i.recordId), [4]);
+    await waitFor(() => bridge.inFlight === 0 || bridge.sent.length > 2);
+    await source.shutdown();
+  });
+
+  it('returns an empty batch after max delay when nothing arrives, and done after shutdown', async () => {
+    const { source } = await open(new FakeSecurityLog(), tempStateDir());
+    assert.ok(source);
+    const started = Date.now();
+    assert.deepEqual(await source.read(10, never), { items: [], done: false });
+    assert.ok(Date.now() - started >= 15);
+    await source.shutdown();
+    assert.deepEqual(await source.read(10, never), { items: [], done: true });
+    await source.shutdown();
+  });
+
+  it('answers a waiting batch with stop on shutdown, so the bridge ends', async () => {
+    const log = new FakeSecurityLog(1);
+    log.append(...blockEvents(4));
+    const { source, bridge } = await open(log, tempStateDir(), { kind: 'beginning' });
+    assert.ok(source);
+    await waitFor(() => bridge.inFlight === 1 && bridge.sent.some((m) => m.type === 'records'));
+    await source.shutdown();
+    assert.equal(bridge.inFlight, 0);
+    assert.equal(bridge.stopCalls, 1);
+  });
+
+  it('reports a 1102 it reads as a live clear', async () => {
+    const log = new FakeSecurityLog(9);
+    log.append(msDocs(1102));
+    const { source, events } = await open(log, tempStateDir(), { kind: 'beginning' });
+    assert.ok(source);
+    const batch = await source.read(10, never);
+    assert.equal(batch.items.length, 1);
+    assert.ok(events.some((e) => e.kind === 'log-cleared' && e.recordId === 9));
+    await source.shutdown();
+  });
+});
+
+describe('chooseStart', () => {
+  const log = {
+    oldestRecordId: 100, newestRecordId: 900, recordCount: 801, fileSizeBytes: 1, maxSizeBytes: 2, retention: 'overwrite', isFull: false, lastWriteUtc: '',
+  };
+  const found = { kind: 'found', recordId: 500, savedAt: '2026-11-27T09:00:00.000Z' } as const;
+
+  it('resumes after the checkpoint', () => {
+    assert.deepEqual(chooseStart({ kind: 'checkpoint' }, found, log).bridge, { mode: 'after', recordId: 500 });
+  });
+
+  it('starts at the end without a usable checkpoint, and says older events are not read', () => {
+    for (const kind of ['missing', 'empty'] as const) {
+      const chosen = chooseStart({ kind: 'checkpoint' }, kind === 'missing' ? { kind } : { kind, savedAt: '' }, log);
+      assert.deepEqual(chosen.bridge, { mode: 'after', recordId: 900 });
+      assert.match(chosen.detail, new RegExp(`No usable checkpoint \\(${kind}\\).*older events are not read`));
+    }
+  });
+
+  it('ignores the checkpoint for an explicit end, beginning or time', () => {
+    assert.deepEqual(chooseStart({ kind: 'end' }, found, log).bridge, { mode: 'after', recordId: 900 });
+    assert.deepEqual(chooseStart({ kind: 'beginning' }, found, log).bridge, { mode: 'beginning' });
+    assert.deepEqual(chooseStart({ kind: 'time', time: '2026-11-27T08:00:00.000Z' }, found, log).bridge, {
+      mode: 'since',
+      time: '2026-11-27T08:00:00.000Z',
+    });
+  });
+});
