@@ -9,7 +9,9 @@
 // flush() forces both providers and then reads what the observed exporters saw, so it can answer `ok:false`
 // when a backend refused or failed, or when the batch queue dropped records: the live pump acks only what
 // really left the machine.
+import { logs, metrics as metricsApi } from '@opentelemetry/api';
 import type { Counter, LoggerProvider as ApiLoggerProvider, MeterProvider as ApiMeterProvider } from '@opentelemetry/api';
+import { logs as apiLogs } from '@opentelemetry/api-logs';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -46,6 +48,12 @@ export interface OtelSinkOptions {
   /** Tests pass a fixed resource; default: detected (host, OS) plus the service attributes. */
   readonly resource?: Resource;
   readonly readFile?: ReadFile;
+  /**
+   * Make the sink's providers the process-wide ones (`@opentelemetry/api` metrics and logs, and the
+   * `@opentelemetry/api-logs` global the audit work reads), so any module can emit without owning a provider.
+   * For the one sink of an agent process; off by default so tests can run several sinks.
+   */
+  readonly registerGlobals?: boolean;
 }
 
 /** What happened to the log records emitted so far (OTLP destination when configured, else console). */
@@ -189,6 +197,12 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     ? createMetricRecorder(meterProvider.getMeter(SCOPE, AGENT_VERSION), { appCardinalityLimit: metrics.app_cardinality_limit })
     : null;
 
+  if (options.registerGlobals === true) {
+    metricsApi.setGlobalMeterProvider(meterProvider);
+    logs.setGlobalLoggerProvider(loggerProvider);
+    apiLogs.setGlobalLoggerProvider(loggerProvider);
+  }
+
   let events = 0;
   let logRecords = 0;
   // What the previous flush already reported, so each flush answers for what happened since.
@@ -259,6 +273,11 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
           await meterProvider.shutdown().catch(() => undefined);
           await prometheus?.close();
           responses?.close();
+          if (options.registerGlobals === true) {
+            metricsApi.disable();
+            logs.disable();
+            apiLogs.disable();
+          }
         })();
         return shutdownPromise;
       },

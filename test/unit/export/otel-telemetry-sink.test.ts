@@ -2,6 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { LoggerProvider as ApiLogsLoggerProvider } from '@opentelemetry/api-logs';
+import { logs as apiLogs } from '@opentelemetry/api-logs';
+import { logs, metrics } from '@opentelemetry/api';
 import { parseConfig } from '../../../agent/config/index.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { createEventPipeline } from '../../../agent/pipeline/index.ts';
@@ -81,6 +83,23 @@ describe('createOtelTelemetrySink', () => {
     await sink.shutdown();
     assert.match(out, /^log \S+Z WARN windows\.audit_policy\.drift "drift found" \{\}$/m);
     assert.match(out, /^metric audit\.drifts\{\} 2$/m);
+  });
+
+  it('with registerGlobals, any module emits through the global APIs (api and api-logs) until shutdown', async () => {
+    let out = '';
+    const config = parseConfig('exporters:\n  otlp: {enabled: false}\n  console: {enabled: true}\n', { file: 't', env: () => undefined });
+    const created = await createOtelTelemetrySink({ config, env: () => undefined, write: (t) => void (out += t), resource: RESOURCE, registerGlobals: true });
+    assert.ok(created.ok);
+    const sink = created.value;
+    logs.getLogger('pump').emit({ eventName: 'wfp.agent.behind', body: 'api' });
+    apiLogs.getLogger('audit').emit({ eventName: 'windows.audit_policy.drift', body: 'api-logs' });
+    metrics.getMeter('pump').createCounter('wfp.agent.batches').add(3);
+    assert.deepEqual(await sink.flush(), { ok: true });
+    await sink.shutdown();
+    assert.match(out, /^log \S+ +wfp\.agent\.behind "api" \{\}$/m);
+    assert.match(out, /^log \S+ +windows\.audit_policy\.drift "api-logs" \{\}$/m);
+    assert.match(out, /^metric wfp\.agent\.batches\{\} 3$/m);
+    assert.notEqual(metrics.getMeterProvider(), sink.meterProvider, 'unregistered at shutdown');
   });
 
   it('refuses an unreadable client key with one line naming the file', async () => {
