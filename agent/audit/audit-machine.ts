@@ -1,6 +1,6 @@
 // The machine's audit state through auditpol and wevtutil: run a planned command, check its exit code and
 // timeout, and turn failures into one operator line. State is read only in locale-independent forms.
-import { statePath } from './state-dir.ts';
+import { statePath } from '../shared/index.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditFs } from './audit-fs.ts';

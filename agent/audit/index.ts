@@ -49,6 +49,6 @@ export type { AuditEvents } from './internal-events.ts';
 export type { AuditGovernor, AuditGovernorOptions, CheckReport, CheckReason } from './audit-governor.ts';
 export { buildAudit, defaultAuditDeps } from './build-audit.ts';
 export type { AuditDeps, AuditStage } from './build-audit.ts';
-export { resolveStateDir, statePath } from './state-dir.ts';
-export type { StateDirContext } from './state-dir.ts';
+export { resolveStateDir, statePath } from '../shared/index.ts';
+export type { StateDirContext } from '../shared/index.ts';
 export { parseDurationMs } from './parse-duration.ts';

@@ -1,7 +1,7 @@
 // The machine's audit policy (and Security log size) as found before the agent's first change, kept in the
 // state dir, and put back by `wfp-agent audit restore`. An existing backup is never overwritten: it holds the
 // state from before the agent, not from after its last run.
-import { statePath } from './state-dir.ts';
+import { statePath } from '../shared/index.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditFs } from './audit-fs.ts';

@@ -6,5 +6,5 @@ export { CHECKPOINT_VERSION, formatCheckpoint, parseCheckpoint } from './checkpo
 export type { ChannelCheckpoint, ParsedCheckpoint } from './checkpoint-file.ts';
 export { assessLoss, describeLoss } from './loss-check.ts';
 export type { LogBounds, LossAssessment } from './loss-check.ts';
-export { resolveStateDir } from './state-dir.ts';
-export type { StateDirContext } from './state-dir.ts';
+export { resolveStateDir } from '../shared/index.ts';
+export type { StateDirContext } from '../shared/index.ts';

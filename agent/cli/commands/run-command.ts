@@ -6,7 +6,6 @@
 // an in-memory sink (platform 'win32' injected).
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
-import { ConfigError, loadConfig } from '../../config/index.ts';
 import type { AgentConfig } from '../../config/index.ts';
 import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
@@ -25,6 +24,7 @@ import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runt
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
+import { loadCliConfig } from '../load-cli-config.ts';
 
 const HELP = `Usage: wfp-agent run [--config FILE]
 
@@ -85,16 +85,8 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
-      let config: AgentConfig;
-      try {
-        config = loadConfig(stringOption(parsed.parsed, 'config'), (n) => io.env[n]);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          io.stderr(`${error.message}\n`);
-          return EXIT_USAGE;
-        }
-        throw error;
-      }
+      const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
+      if (config === null) return EXIT_USAGE;
       return runLive(config, deps, io);
     },
   };
