@@ -8,7 +8,8 @@ import { createOtelTelemetrySink } from '../../agent/export/index.ts';
 import type { OtelTelemetrySink } from '../../agent/export/index.ts';
 import { createReplayPipeline, loadItems, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
 import { expectedCounts, fixtureFiles } from './fixture-counts.ts';
-import { PROMETHEUS, SETUP_HINT, countsBy, queryUntil, sortedEntries, startPrometheus } from './metrics-backends.ts';
+import { spawnSync } from 'node:child_process';
+import { PROMETHEUS, PROMTOOL, SETUP_HINT, countsBy, queryUntil, sortedEntries, startPrometheus } from './metrics-backends.ts';
 import type { Backend } from './metrics-backends.ts';
 
 const APP_METRICS = new Set(['wfp_connection_blocks_total', 'wfp_packet_drops_total', 'wfp_listen_blocks_total', 'wfp_bind_blocks_total', 'wfp_app_blocks_total']);
@@ -53,6 +54,11 @@ describe('Prometheus scrapes the pull endpoint', { skip: PROMETHEUS === null ? `
     const text = await (await fetch(sink.prometheusUrl ?? '')).text();
     assert.match(text, /^# TYPE wfp_connection_blocks_total counter$/m);
     assert.match(text, /^# UNIT wfp_connection_blocks_total \{connection\}$/m);
+    // Prometheus's own linter accepts the exposition (names, types, HELP).
+    if (PROMTOOL !== null) {
+      const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      assert.equal(lint.status, 0, `${lint.stdout}${lint.stderr}`);
+    }
     assert.match(text, /^wfp_packet_drops_total\{wfp_direction="outbound",wfp_layer_name="ICMP Error",wfp_protocol_name="icmp",.*\} 5$/m);
   });
 

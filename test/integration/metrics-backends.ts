@@ -24,6 +24,7 @@ function findBinary(name: string, toolsPath: string): string | null {
 
 export const VICTORIA_METRICS = findBinary('victoria-metrics', 'victoria-metrics/usr/bin/victoria-metrics');
 export const PROMETHEUS = findBinary('prometheus', 'prometheus/usr/bin/prometheus');
+export const PROMTOOL = findBinary('promtool', 'prometheus/usr/bin/promtool');
 export const SETUP_HINT = 'run bash test/setup/steps/20-metrics-backends.sh (CI runs it)';
 
 export async function freePort(): Promise<number> {
