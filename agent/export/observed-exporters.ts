@@ -12,8 +12,15 @@ export type OnExportFailure = (error: unknown) => void;
 export interface ExportTally {
   /** Log records the backend accepted. */
   exported: number;
-  /** Log records (or metric exports) that failed. */
+  /** Log records (or metric exports) whose export attempt failed (a resent record can fail more than once). */
   failed: number;
+  /** Log records refused for good (HTTP 400/413): never sent again. */
+  rejected: number;
+  /**
+   * Log records whose export failed for a reason that can pass (backend down, 5xx, 429, TLS or credentials
+   * an admin must fix): the SDK forgets them, so they are kept here and sent again by `resendPending`.
+   */
+  pending: ReadableLogRecord[];
   /** Metric exports: how many succeeded / failed in total, and whether the latest one succeeded. */
   exports: number;
   lastOk: boolean;
@@ -25,7 +32,7 @@ export interface ExportTally {
 }
 
 export function createTally(url: string | null = null): ExportTally {
-  return { exported: 0, failed: 0, exports: 0, lastOk: true, lastError: null, giveUp: false, url };
+  return { exported: 0, failed: 0, rejected: 0, pending: [], exports: 0, lastOk: true, lastError: null, giveUp: false, url };
 }
 
 const GAVE_UP: ExportResult = { code: 1, error: new Error('not sent: the backend was failing when the agent shut down') };
@@ -44,12 +51,46 @@ function tallyResult(tally: ExportTally, result: ExportResult, count: number, on
   onFailure(tally.lastError);
 }
 
-export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): LogRecordExporter {
+/** At most this many failed log records wait for a resend; past it the oldest count as rejected. */
+export const MAX_PENDING_RECORDS = 65_536;
+
+export interface ObservedLogExporter extends LogRecordExporter {
+  /** Send the pending records again, in one export; resolves true when none are left pending. */
+  resendPending(): Promise<boolean>;
+}
+
+export function observeLogExporter(inner: LogRecordExporter, tally: ExportTally, onFailure: OnExportFailure = () => {}): ObservedLogExporter {
+  const keep = (logs: readonly ReadableLogRecord[], result: ExportResult): void => {
+    if (result.code === SUCCESS) return;
+    if (!classifyExportError(result.error).retryable) {
+      tally.rejected += logs.length;
+      return;
+    }
+    tally.pending.push(...logs);
+    const over = tally.pending.length - MAX_PENDING_RECORDS;
+    if (over > 0) {
+      tally.pending.splice(0, over);
+      tally.rejected += over;
+    }
+  };
   return {
     export(logs: ReadableLogRecord[], done: (result: ExportResult) => void) {
       inner.export(logs, (result) => {
         tallyResult(tally, result, logs.length, onFailure);
+        keep(logs, result);
         done(result);
+      });
+    },
+    resendPending(): Promise<boolean> {
+      if (tally.pending.length === 0) return Promise.resolve(true);
+      const batch = tally.pending;
+      tally.pending = [];
+      return new Promise((resolve) => {
+        inner.export(batch, (result) => {
+          tallyResult(tally, result, batch.length, onFailure);
+          keep(batch, result);
+          resolve(tally.pending.length === 0);
+        });
       });
     },
     forceFlush: () => inner.forceFlush(),
@@ -96,7 +137,7 @@ export type ExportErrorType = 'http_4xx' | 'http_5xx' | 'retries_exhausted' | 'n
 
 const TLS_CODE = /CERT|SELF_SIGNED|SSL|TLS|UNABLE_TO_(GET|VERIFY)/;
 
-// Network failures that go away by themselves; TLS and 4xx failures need an admin.
+// Network failures that go away by themselves (the others, TLS among them, need an admin).
 const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH',
 ]);
@@ -108,13 +149,17 @@ export function classifyExportError(error: unknown): ClassifiedError {
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(e.name ?? 'export failed');
   if (typeof e.code === 'number') {
     // OTLPExporterError from a non-retryable HTTP answer: the status code and the backend's own words.
+    // "Retryable" here means "do not drop": the event log is the buffer, so only an answer about this very
+    // payload (400 bad request, 413 too large) gives a batch up; 401/403/404/415 need an admin, and reading
+    // waits for them instead of losing events.
     const body = typeof e.data === 'string' && e.data !== '' ? `: ${oneLine(e.data)}` : '';
-    const retryable = e.code >= 500 || e.code === 408 || e.code === 429;
+    const retryable = e.code !== 400 && e.code !== 413;
     return { retryable, message: `HTTP ${e.code} ${message}${body}`, type: e.code >= 500 ? 'http_5xx' : 'http_4xx' };
   }
   if (typeof e.code === 'string') {
+    // Network failures pass by themselves; TLS failures need an admin. Neither is a reason to drop events.
     const type: ExportErrorType = RETRYABLE_CODES.has(e.code) ? 'network' : TLS_CODE.test(e.code) ? 'tls' : 'other';
-    return { retryable: RETRYABLE_CODES.has(e.code), message: `${e.code}: ${oneLine(message)}`, type };
+    return { retryable: true, message: `${e.code}: ${oneLine(message)}`, type };
   }
   if (/retryable status/i.test(message)) {
     return {

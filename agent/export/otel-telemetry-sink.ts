@@ -30,7 +30,7 @@ import type { EnvLookup } from './otlp-settings.ts';
 import { createOtlpLogExporter, createOtlpMetricExporter } from './otlp-exporters.ts';
 import type { ReadFile } from './otlp-exporters.ts';
 import { classifyExportError, createTally, observeLogExporter, observeMetricExporter } from './observed-exporters.ts';
-import type { ClassifiedError, ExportTally } from './observed-exporters.ts';
+import type { ClassifiedError, ExportTally, ObservedLogExporter } from './observed-exporters.ts';
 import { createConsoleLogExporter, createConsoleMetricExporter } from './console-exporters.ts';
 import type { Write } from './console-exporters.ts';
 import { startPrometheusEndpoint } from './prometheus-endpoint.ts';
@@ -164,6 +164,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   let dropped = 0;
   const selfObs: ApiMeterProvider = createDropCountingMeterProvider(meterProvider, (n) => (dropped += n));
   const logTallies: ExportTally[] = [];
+  const logExporters: ObservedLogExporter[] = [];
   const processors: LogRecordProcessor[] = [];
   const batch = exporters.batch;
   const batchOptions = {
@@ -182,13 +183,17 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     }
     const tally = createTally(logsSettings.value.url);
     logTallies.push(tally);
-    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(built.value, tally, countFailure('logs')), ...batchOptions }));
+    const observed = observeLogExporter(built.value, tally, countFailure('logs'));
+    logExporters.push(observed);
+    processors.push(new BatchLogRecordProcessor({ exporter: observed, ...batchOptions }));
     destinations.push(`logs → OTLP ${logsSettings.value.protocol} ${logsSettings.value.url}`);
   }
   if (exporters.console.enabled) {
     const tally = createTally();
     logTallies.push(tally);
-    processors.push(new BatchLogRecordProcessor({ exporter: observeLogExporter(createConsoleLogExporter(write), tally), ...batchOptions }));
+    const observed = observeLogExporter(createConsoleLogExporter(write), tally);
+    logExporters.push(observed);
+    processors.push(new BatchLogRecordProcessor({ exporter: observed, ...batchOptions }));
     destinations.push('logs → console');
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
@@ -206,12 +211,13 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   let events = 0;
   let logRecords = 0;
   // What the previous flush already reported, so each flush answers for what happened since.
-  let reported = { failed: 0, dropped: 0, metricFailed: 0 };
+  let reported = { rejected: 0, dropped: 0, metricFailed: 0 };
   let shutdownPromise: Promise<void> | null = null;
 
   const stats = (): SinkStats => {
     const exported = logTallies.length === 0 ? 0 : Math.min(...logTallies.map((t) => t.exported));
-    const failed = logTallies.length === 0 ? 0 : Math.max(...logTallies.map((t) => t.failed));
+    // Not delivered: refused for good, or still waiting for a resend.
+    const failed = logTallies.length === 0 ? 0 : Math.max(...logTallies.map((t) => t.rejected + t.pending.length));
     const errors = [...logTallies, metricTally].filter((t) => t.lastError !== null);
     const last = errors.length > 0 ? classifyExportError(errors[errors.length - 1]?.lastError).message : null;
     return { events, logRecords, exported, failed, dropped, metricExportsFailed: metricTally.failed, lastError: last };
@@ -219,31 +225,38 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
 
   const flush = async (): Promise<FlushResult> => {
     const problems: unknown[] = [];
-    // Both signals at once: against a backend that is down, each waits out its own export timeout.
+    // What failed before goes again first (the SDK forgot it); then both signals at once: against a backend
+    // that is down, each waits out its own export timeout.
+    await Promise.all(logExporters.map((e) => e.resendPending()));
     await Promise.all([
       processors.length > 0 ? loggerProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
       readers.length > 0 ? meterProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
     ]);
     const now = stats();
-    const newFailed = now.failed - reported.failed;
+    const rejected = Math.max(0, ...logTallies.map((t) => t.rejected));
+    const pending = Math.max(0, ...logTallies.map((t) => t.pending.length));
+    const newRejected = rejected - reported.rejected;
     const newDropped = now.dropped - reported.dropped;
     const newMetricFailed = metricTally.failed - reported.metricFailed;
-    reported = { failed: now.failed, dropped: now.dropped, metricFailed: metricTally.failed };
+    reported = { rejected, dropped: now.dropped, metricFailed: metricTally.failed };
     // Cumulative metrics: a failed push is repaired by the next good one. Delta: every failed push lost counts.
     const metricsBad = metricTallyUsed && (metricOptions.value.temporality === 'delta' ? newMetricFailed > 0 : !metricTally.lastOk);
-    if (newFailed === 0 && newDropped === 0 && !metricsBad && problems.length === 0) return { ok: true };
+    // ok only when every log record emitted so far was accepted (or refused for good and reported once).
+    if (pending === 0 && newRejected === 0 && newDropped === 0 && !metricsBad && problems.length === 0) return { ok: true };
 
     const failing = [...logTallies, metricTally].filter((t) => !t.lastOk);
     const classified = failing.map((t) => refine(classifyExportError(t.lastError), t.url === null ? null : (responses?.last(t.url) ?? null)));
     const retryAfter = classified.flatMap((c) => (c.retryAfterMs === null ? [] : [c.retryAfterMs]));
     const parts: string[] = [];
-    if (newFailed > 0) parts.push(`${newFailed} log records not accepted`);
+    if (newRejected > 0) parts.push(`${newRejected} log records not accepted`);
+    if (pending > 0) parts.push(`${pending} log records waiting to be sent again`);
     if (newDropped > 0) parts.push(`${newDropped} log records dropped (batch queue full, max_queue_size ${batch.max_queue_size})`);
     if (metricsBad) parts.push('metrics export failed');
     for (const c of classified) parts.push(c.message);
     for (const p of problems) parts.push(classifyExportError(p).message);
     const error = [...new Set(parts)].join('; ');
-    const retryable = classified.every((c) => c.retryable);
+    // Records refused for good or dropped from a full queue are gone: trying again cannot bring them back.
+    const retryable = newRejected === 0 && newDropped === 0 && classified.every((c) => c.retryable);
     return retryAfter.length > 0 ? { ok: false, retryable, retryInMs: Math.max(...retryAfter), error } : { ok: false, retryable, error };
   };
 

@@ -89,6 +89,42 @@ describe('OTel sink error paths', { skip }, () => {
     });
   });
 
+  it('keeps what failed and sends it again on the next flush: every record arrives exactly once', async () => {
+    let failing = true;
+    await withReceiver(() => (failing ? { status: 500, body: 'down for maintenance' } : { status: 200 }), async (r) => {
+      const sink = await sinkFor(logsOnly(r.url));
+      const n = await emitAll(sink);
+      const first = await sink.flush();
+      assert.ok(!first.ok && first.retryable, JSON.stringify(first));
+      assert.match(first.error, new RegExp(`${n} log records waiting to be sent again`));
+      // Still down: the retry fails too, and nothing is reported as delivered.
+      const second = await sink.flush();
+      assert.ok(!second.ok && second.retryable, JSON.stringify(second));
+      assert.equal(r.logs.length, 0);
+      failing = false;
+      assert.deepEqual(await sink.flush(), { ok: true });
+      assert.equal(r.logs.length, n);
+      assert.equal(new Set(r.logs.map((l) => JSON.stringify(l))).size, n, 'no record twice');
+      const s = sink.stats();
+      assert.equal(s.exported, n);
+      assert.equal(s.failed, 0);
+      await sink.shutdown();
+    });
+  });
+
+  it('treats credentials and path errors (401, 403, 404) as waiting for an admin, not as a reason to drop', async () => {
+    for (const status of [401, 403, 404]) {
+      await withReceiver(() => ({ status, body: 'no' }), async (r) => {
+        const sink = await sinkFor(logsOnly(r.url));
+        const n = await emitAll(sink);
+        const result = await sink.flush();
+        assert.ok(!result.ok && result.retryable, `${status}: ${JSON.stringify(result)}`);
+        assert.equal(sink.stats().failed, n);
+        await sink.shutdown();
+      });
+    }
+  });
+
   it('reports a 500 as retryable', async () => {
     await withReceiver(() => ({ status: 500, body: 'internal' }), async (r) => {
       const sink = await sinkFor(logsOnly(r.url));
@@ -165,7 +201,8 @@ describe('OTel sink error paths', { skip }, () => {
       const result = await sink.flush();
       const s = sink.stats();
       assert.ok(s.dropped > 0 && s.dropped < n, `dropped ${s.dropped} of ${n}`);
-      assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      // Dropped records are gone: trying the flush again cannot bring them back, so it is not retryable.
+      assert.ok(!result.ok && !result.retryable, JSON.stringify(result));
       assert.match(result.error, new RegExp(`^${s.dropped} log records dropped \\(batch queue full, max_queue_size 5\\)$`));
       assert.equal(s.exported + s.dropped, n, 'every record is either delivered or counted as dropped');
       assert.equal(r.logs.length, s.exported);
@@ -198,12 +235,13 @@ describe('OTel sink over TLS with a private CA', { skip }, () => {
   });
   after(() => dir.remove());
 
-  it('refuses the unknown CA by default: not retryable, names the certificate problem', async () => {
+  it('refuses the unknown CA by default, names the certificate problem, and keeps the records (reading waits for an admin)', async () => {
     await withReceiver(() => ({ status: 200 }), async (r) => {
       const sink = await sinkFor(logsOnly(r.url));
-      await emitAll(sink);
+      const n = await emitAll(sink);
       const result = await sink.flush();
-      assert.ok(!result.ok && !result.retryable, JSON.stringify(result));
+      assert.ok(!result.ok && result.retryable, JSON.stringify(result));
+      assert.equal(sink.stats().failed, n);
       assert.match(result.error, /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|unable to verify/i);
       assert.equal(r.logs.length, 0);
       await sink.shutdown();

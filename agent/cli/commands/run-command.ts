@@ -14,12 +14,16 @@ import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.t
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createExecFileRunner } from '../../audit/index.ts';
+import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
+import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
+import type { AuditPolicyChangeEvent } from '../../interpret/index.ts';
 import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts';
+import type { PipelineOutcome } from '../../pipeline/index.ts';
 import { openWindowsEventLogSource } from '../../source/index.ts';
+import type { SourceItem } from '../../source/index.ts';
 import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
@@ -55,12 +59,23 @@ export type EnrichmentFactory = (
   say: (line: string) => void,
 ) => BridgeCallResult<EnrichmentHandle>;
 
+/** The audit-policy governor while the agent runs (null when `audit_policy.mode: off`). */
+export interface AuditHandle {
+  start(): Promise<void>;
+  /** Every 4719 the pipeline sees; one that touches a managed subcategory triggers a check at once. */
+  onAuditPolicyChange(event: AuditPolicyChangeEvent): void;
+  shutdown(): Promise<void>;
+}
+
+export type AuditFactory = (config: AgentConfig, io: CliIo, platform: NodeJS.Platform) => BridgeCallResult<AuditHandle | null>;
+
 export interface RunDeps {
   readonly platform: NodeJS.Platform;
   readonly openBridge: (onProtocolError: (error: string) => void) => Promise<BridgeCallResult<BridgeHost>>;
   readonly createSink: SinkFactory;
   /** `volumeMap`: drive letter → device path from the bridge (QueryDosDevice), added to `paths.volume_map`. */
   readonly createEnrichment: EnrichmentFactory;
+  readonly createAudit: AuditFactory;
   readonly meterProvider: () => MeterProvider;
   /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
   readonly stopSignal: () => AbortSignal;
@@ -106,9 +121,27 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     say(enrichment.error);
     return EXIT_USAGE;
   }
+  // A batch larger than the export queue would overflow it between two flushes, and overflowed records
+  // cannot be sent again: refuse the combination instead of losing events.
+  if (config.source.batch_size > config.exporters.batch.max_queue_size) {
+    say(
+      `source.batch_size (${config.source.batch_size}) must not exceed exporters.batch.max_queue_size ` +
+        `(${config.exporters.batch.max_queue_size}); lower the one or raise the other.`,
+    );
+    await bridge.value.stop();
+    return EXIT_USAGE;
+  }
   const sink = await deps.createSink(config, io);
   if (!sink.ok) {
     say(sink.error);
+    await bridge.value.stop();
+    return EXIT_USAGE;
+  }
+  const audit = deps.createAudit(config, io, deps.platform);
+  if (!audit.ok) {
+    say(audit.error);
+    await sink.value.shutdown();
+    await bridge.value.stop();
     return EXIT_USAGE;
   }
   const source = config.source;
@@ -137,13 +170,19 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       return EXIT_PROBLEMS;
     }
     await enrichment.value.start();
+    await audit.value?.start();
     const pipeline = createEventPipeline(config, {
       enricher: enrichment.value.enricher,
       shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
     });
+    const process = (item: SourceItem): PipelineOutcome => {
+      const outcome = pipeline.process(item);
+      if (outcome.ok && outcome.value.event.body.type === 'audit-policy-change') audit.value?.onAuditPolicyChange(outcome.value.event.body);
+      return outcome;
+    };
     const pump = createLivePump({
       source: opened.value,
-      process: (item) => pipeline.process(item),
+      process,
       sink: sink.value,
       metrics,
       batchSize: source.batch_size,
@@ -158,10 +197,27 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     );
     return summary.dropped > 0 ? EXIT_PROBLEMS : EXIT_OK;
   } finally {
+    await audit.value?.shutdown();
     await enrichment.value.shutdown();
     await sink.value.shutdown();
   }
 }
+
+/** The audit stage with this machine's real I/O; its telemetry goes through the sink's global providers. */
+export const createRunAudit: AuditFactory = (config, io, platform) => {
+  if (config.audit_policy.mode === 'off') return { ok: true, value: null };
+  const built = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, { platform, env: io.env, cwd: io.cwd }));
+  if (!built.ok) return { ok: false, error: built.detail.split('\n').join('; ') };
+  const governor = built.value.governor;
+  return {
+    ok: true,
+    value: {
+      start: async () => void (await governor.start()),
+      onAuditPolicyChange: (event) => void governor.onAuditPolicyChangeEvent(event),
+      shutdown: () => governor.shutdown(),
+    },
+  };
+};
 
 /**
  * A recorded snapshot (`filters.file`) when configured; otherwise the live catalog: a `netsh wfp show filters`
@@ -200,18 +256,10 @@ export const createRunEnrichment: EnrichmentFactory = (config, volumeMap, say) =
   };
 };
 
-/**
- * The exporter stage's sink factory when this build has it (createOtelTelemetrySink), looked up at run time so
- * this command does not pin the export stage's options type.
- */
+/** The OTel sink; its providers become the process-wide ones, so pump and audit telemetry use its exporters. */
 const defaultCreateSink: SinkFactory = async (config, io) => {
-  const exportStage = (await import('../../export/index.ts')) as Record<string, unknown>;
-  const factory = exportStage['createOtelTelemetrySink'];
-  if (typeof factory !== 'function') return { ok: false, error: 'No exporter in this build.' };
-  const created = (await factory({ config, env: (n: string) => io.env[n], write: io.stdout })) as
-    | { ok: true; value: TelemetrySink }
-    | { ok: false; problems?: readonly string[] };
-  return created.ok ? created : { ok: false, error: (created.problems ?? ['The exporters could not be created.']).join('; ') };
+  const created = await createOtelTelemetrySink({ config, env: (n: string) => io.env[n], write: io.stdout, registerGlobals: true });
+  return created.ok ? created : { ok: false, error: created.problems.join('; ') };
 };
 
 function processStopSignal(): AbortSignal {
@@ -227,6 +275,7 @@ export const runCommand: Command = createRunCommand({
   openBridge: async (onProtocolError) => createEdgeBridgeHost({ onProtocolError }),
   createSink: defaultCreateSink,
   createEnrichment: createRunEnrichment,
+  createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
 });

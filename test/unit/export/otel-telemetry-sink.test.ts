@@ -130,17 +130,19 @@ describe('parseRfc3339 / toLogRecord', () => {
 });
 
 describe('classifyExportError', () => {
-  it('gives the status and body for HTTP answers and sorts retryable from final', () => {
+  it('gives the status and body for HTTP answers; only answers about the payload (400, 413) are final', () => {
     const http = (code: number) => Object.assign(new Error('Bad Request'), { code, data: 'line1\nline2' });
     assert.deepEqual(classifyExportError(http(400)), { retryable: false, message: 'HTTP 400 Bad Request: line1 line2', type: 'http_4xx' });
     assert.equal(classifyExportError(http(413)).retryable, false);
     assert.equal(classifyExportError(http(408)).retryable, true);
+    // Credentials, paths and content types need an admin: reading waits, events are not dropped.
+    for (const code of [401, 403, 404, 415, 429]) assert.equal(classifyExportError(http(code)).retryable, true, String(code));
     assert.equal(classifyExportError(http(500)).retryable, true);
     assert.equal(classifyExportError(http(503)).type, 'http_5xx');
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4318'), { code: 'ECONNREFUSED' });
     assert.deepEqual(classifyExportError(refused), { retryable: true, message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4318', type: 'network' });
     const cert = Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
-    assert.equal(classifyExportError(cert).retryable, false);
+    assert.equal(classifyExportError(cert).retryable, true);
     assert.equal(classifyExportError(cert).type, 'tls');
     assert.deepEqual(
       [classifyExportError(new Error('Export failed with retryable status')).retryable, classifyExportError(new Error('Export failed with retryable status')).type],

@@ -10,6 +10,7 @@ import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import { fixture } from '../../helpers/fixtures.ts';
 
 function deps(overrides: Partial<RunDeps>): RunDeps {
   return {
@@ -17,6 +18,7 @@ function deps(overrides: Partial<RunDeps>): RunDeps {
     openBridge: async () => ({ ok: false, error: 'no bridge in this test' }),
     createSink: async () => ({ ok: true, value: createInMemorySink() }),
     createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
+    createAudit: () => ({ ok: true, value: null }),
     meterProvider: () => otelMetrics.getMeterProvider(),
     stopSignal: () => new AbortController().signal,
     ...overrides,
@@ -106,6 +108,47 @@ describe('wfp-agent run', () => {
     assert.match(io.err(), /Cannot read the Security log's information: UnauthorizedAccessException/);
     assert.equal(bridge.stopCalls, 1);
     assert.equal(sink.shutdownCalls, 1);
+  });
+
+  it('hands every 4719 to the audit governor and shuts it down at the end', async () => {
+    const stateDir = tempStateDir();
+    const log = new FakeSecurityLog(10);
+    const bridge = new FakeBridge(log);
+    const sink = createInMemorySink();
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const command = createRunCommand(
+      deps({
+        openBridge: async () => ({ ok: true, value: bridge }),
+        createSink: async () => ({ ok: true, value: sink }),
+        stopSignal: () => stop.signal,
+        createAudit: () => ({
+          ok: true,
+          value: {
+            start: async () => void seen.push('start'),
+            onAuditPolicyChange: (event) => void seen.push(event.subcategoryGuid),
+            shutdown: async () => void seen.push('shutdown'),
+          },
+        }),
+      }),
+    );
+    const running = command.run(['--config', configFile(stateDir)], captureIo());
+    await waitFor(() => bridge.startOptions !== null);
+    log.append(...blockEvents(2), readFileSync(fixture('ms-docs/event-4719.xml'), 'utf8'));
+    await waitFor(() => seen.length === 2);
+    stop.abort();
+    assert.equal(await running, 0);
+    assert.deepEqual(seen, ['start', '{0cce9223-69ae-11d9-bed3-505054503030}', 'shutdown']);
+  });
+
+  it('refuses a batch size above the export queue size, which could lose events', async () => {
+    const bridge = new FakeBridge(new FakeSecurityLog());
+    const io = captureIo();
+    const file = configFile(tempStateDir(), 'exporters:\n  batch:\n    max_queue_size: 4\n    max_export_batch_size: 4\n');
+    const command = createRunCommand(deps({ openBridge: async () => ({ ok: true, value: bridge }) }));
+    assert.equal(await command.run(['--config', file], io), 2);
+    assert.match(io.err(), /source\.batch_size \(5\) must not exceed exporters\.batch\.max_queue_size \(4\)/);
+    assert.equal(bridge.stopCalls, 1);
   });
 
   it('exits 2 on a configuration error, naming the key', async () => {
