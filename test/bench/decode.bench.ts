@@ -8,20 +8,11 @@ import { XMLParser } from 'fast-xml-parser';
 import { loadConfig } from '../../agent/config/index.ts';
 import { decodeItem } from '../../agent/decode/index.ts';
 import { createInterpreter } from '../../agent/interpret/index.ts';
-import { loadReplayFile } from '../../agent/source/index.ts';
 import type { SourceItem } from '../../agent/source/index.ts';
-import { msDocsFiles, otrfFiles } from '../helpers/fixtures.ts';
+import { benchInput } from './bench-input.ts';
 
 const TARGET = Number(process.env['BENCH_EVENTS'] ?? 200_000);
-const base: SourceItem[] = [...msDocsFiles(), ...otrfFiles()].flatMap((f) => [...loadReplayFile(f).items]);
-// The bundled set is mostly JSON lines; weight XML (what the live source delivers) to half of the mix by
-// repeating the XML events, so the figure reflects the Windows path.
-const xml = base.filter((i) => i.format === 'xml');
-const json = base.filter((i) => i.format === 'json');
-const mix: SourceItem[] = [...json];
-while (mix.filter((i) => i.format === 'xml').length < json.length) mix.push(...xml);
-const items: SourceItem[] = [];
-while (items.length < TARGET) items.push(...mix);
+const { xml, json, items } = benchInput(TARGET);
 const bytes = items.reduce((n, i) => n + i.text.length, 0);
 
 let peakRss = process.memoryUsage().rss;

@@ -14,10 +14,10 @@ import { parseConfig } from '../../agent/config/index.ts';
 import { loadEnricher } from '../../agent/enrich/index.ts';
 import type { EventPipeline } from '../../agent/pipeline/index.ts';
 import { createOtelTelemetrySink, toLogRecord } from '../../agent/export/index.ts';
-import { loadReplayFile } from '../../agent/source/index.ts';
 import type { SourceItem } from '../../agent/source/index.ts';
-import { createReplayPipeline, replayChunk, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
-import { msDocsFiles, otrfFiles } from '../helpers/fixtures.ts';
+import { createFilePipeline } from '../../agent/cli/file-input.ts';
+import { replayChunk, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
+import { benchInput } from './bench-input.ts';
 
 const TARGET = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent', 'host.name': 'bench' });
@@ -28,21 +28,13 @@ const config = parseConfig('events: {include_allowed: true}\nexporters:\n  otlp:
   env: () => undefined,
 });
 
-// Same mix as decode.bench.ts: the bundled set is mostly JSON lines; XML (what the live source delivers) is
-// repeated up to half of the mix.
-const base: SourceItem[] = [...msDocsFiles(), ...otrfFiles()].flatMap((f) => [...loadReplayFile(f).items]);
-const xml = base.filter((i) => i.format === 'xml');
-const json = base.filter((i) => i.format === 'json');
-const mix: SourceItem[] = [...json];
-while (mix.filter((i) => i.format === 'xml').length < json.length) mix.push(...xml);
-const items: SourceItem[] = [];
-while (items.length < TARGET) items.push(...mix);
+const { base, xml, json, mix, items } = benchInput(TARGET);
 
 /** The pipeline `replay` and `explain` use (filter catalog learned from 5441/5447, routine-block switch). */
 function pipelineFor(): EventPipeline {
   const enricher = loadEnricher({ config });
   if (!enricher.ok) throw new Error(enricher.detail);
-  const pipeline = createReplayPipeline(config, enricher.value);
+  const pipeline = createFilePipeline(config, enricher.value);
   for (const item of base) pipeline.learn(item);
   return pipeline;
 }

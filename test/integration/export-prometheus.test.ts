@@ -6,7 +6,8 @@ import { parseConfig } from '../../agent/config/index.ts';
 import { loadEnricher } from '../../agent/enrich/index.ts';
 import { createOtelTelemetrySink } from '../../agent/export/index.ts';
 import type { OtelTelemetrySink } from '../../agent/export/index.ts';
-import { createReplayPipeline, loadItems, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
+import { createFilePipeline, loadItems } from '../../agent/cli/file-input.ts';
+import { replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
 import { expectedCounts, fixtureFiles } from './fixture-counts.ts';
 import { spawnSync } from 'node:child_process';
 import { PROMETHEUS, PROMTOOL, SETUP_HINT, countsBy, queryUntil, sortedEntries, startPrometheus } from './metrics-backends.ts';
@@ -24,7 +25,7 @@ async function servedSink(extraYaml: string): Promise<OtelTelemetrySink> {
   assert.ok(created.ok, created.ok ? '' : created.problems.join('\n'));
   const enricher = loadEnricher({ config });
   assert.ok(enricher.ok);
-  const pipeline = createReplayPipeline(config, enricher.value);
+  const pipeline = createFilePipeline(config, enricher.value);
   const { items } = loadItems(fixtureFiles(), pipeline, (line) => assert.fail(line));
   const result = await replayIntoSink(items, pipeline, created.value, 1000);
   assert.equal(result.flushError, null);

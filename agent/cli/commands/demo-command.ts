@@ -9,7 +9,8 @@ import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { flag, parseOptions, stringOption } from '../parse-options.ts';
-import { createReplayPipeline, formatSummary, loadItems, replayChunk, replayFailed, replayIntoSink } from './replay-command.ts';
+import { createFilePipeline, loadItems } from '../file-input.ts';
+import { formatSummary, replayChunk, replayFailed, replayIntoSink } from './replay-command.ts';
 
 const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
 
@@ -90,7 +91,7 @@ export function createDemoCommand(options: DemoOptions = {}): Command {
           io.stderr(`wfp-agent demo: ${enricher.detail}\n`);
           return EXIT_PROBLEMS;
         }
-        const pipeline = createReplayPipeline(config, enricher.value);
+        const pipeline = createFilePipeline(config, enricher.value);
         const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
         const result = await replayIntoSink(items, pipeline, sink, replayChunk(config), (line) => io.stderr(`${line}\n`));
         io.stderr(formatSummary(result, sink, fileProblems));

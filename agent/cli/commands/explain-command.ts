@@ -1,14 +1,10 @@
 // `wfp-agent explain FILE...`: what the agent would export for each event, as a table or NDJSON.
 import { formatDecodeError } from '../../decode/index.ts';
-import { loadEnricher, shouldLog } from '../../enrich/index.ts';
-import { createEventPipeline } from '../../pipeline/index.ts';
 import type { ProcessedEvent } from '../../pipeline/index.ts';
-import { loadReplayFile } from '../../source/index.ts';
-import type { SourceItem } from '../../source/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { flag, parseOptions, stringOption } from '../parse-options.ts';
-import { loadCliConfig } from '../load-cli-config.ts';
+import { loadFilePipeline, loadItems } from '../file-input.ts';
 import { formatRecordBlock, formatRecordJson } from './format-record.ts';
 
 const HELP = `Usage: wfp-agent explain [options] FILE...
@@ -52,32 +48,12 @@ export const explainCommand: Command = {
       io.stderr('wfp-agent explain: no FILE given. See wfp-agent explain --help.\n');
       return EXIT_USAGE;
     }
-    const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
-    if (config === null) return EXIT_USAGE;
-    const filtersFile = stringOption(parsed.parsed, 'filters');
-    const enricher = loadEnricher(filtersFile === undefined ? { config } : { config, filtersFile });
-    if (!enricher.ok) {
-      io.stderr(`wfp-agent explain: ${enricher.detail}\n`);
-      return EXIT_USAGE;
-    }
+    const loaded = loadFilePipeline('explain', stringOption(parsed.parsed, 'config'), stringOption(parsed.parsed, 'filters'), io);
+    if (loaded === null) return EXIT_USAGE;
+    const { pipeline } = loaded;
     const json = flag(parsed.parsed, 'json');
     const all = flag(parsed.parsed, 'all');
-    const pipeline = createEventPipeline(config, {
-      enricher: enricher.value,
-      shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
-    });
-
-    let fileProblems = 0;
-    const items: SourceItem[] = [];
-    for (const file of files) {
-      const loaded = loadReplayFile(file);
-      for (const p of loaded.problems) io.stderr(`${p.file}: ${p.detail}\n`);
-      for (const w of loaded.warnings) io.stderr(`${w.file}: warning: ${w.detail}\n`);
-      fileProblems += loaded.problems.length;
-      items.push(...loaded.items);
-    }
-    // Learn every computer's addresses first, so an early inbound event benefits from a later outbound one.
-    for (const item of items) pipeline.learn(item);
+    const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
 
     const counts = { logged: 0, counted: 0, 'not-collected': 0, bad: 0 };
     for (const item of items) {

@@ -2,18 +2,14 @@
 // chunk by chunk exactly like the live pump (emit a batch, flush, only then go on), with a summary.
 import type { AgentConfig } from '../../config/index.ts';
 import { formatDecodeError } from '../../decode/index.ts';
-import { loadEnricher, shouldLog } from '../../enrich/index.ts';
-import type { Enricher } from '../../enrich/index.ts';
-import { createEventPipeline } from '../../pipeline/index.ts';
 import type { EventPipeline } from '../../pipeline/index.ts';
-import { loadReplayFile } from '../../source/index.ts';
 import type { SourceItem } from '../../source/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { OtelTelemetrySink, TelemetrySink } from '../../export/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
-import { loadCliConfig } from '../load-cli-config.ts';
+import { loadFilePipeline, loadItems } from '../file-input.ts';
 
 const HELP = `Usage: wfp-agent replay [options] FILE...
 
@@ -98,25 +94,6 @@ export function replayChunk(config: AgentConfig): number {
 }
 
 /** The pipeline `explain` uses: the config's enricher (plus a filter snapshot) and its routine-block switch. */
-export function createReplayPipeline(config: AgentConfig, enricher: Enricher): EventPipeline {
-  return createEventPipeline(config, { enricher, shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters) });
-}
-
-/** Read the files (problems go to `onProblem`), then learn every computer's addresses before processing. */
-export function loadItems(files: readonly string[], pipeline: EventPipeline, onProblem: (line: string) => void): { items: SourceItem[]; fileProblems: number } {
-  const items: SourceItem[] = [];
-  let fileProblems = 0;
-  for (const file of files) {
-    const loaded = loadReplayFile(file);
-    for (const p of loaded.problems) onProblem(`${p.file}: ${p.detail}`);
-    for (const w of loaded.warnings) onProblem(`${w.file}: warning: ${w.detail}`);
-    fileProblems += loaded.problems.length;
-    items.push(...loaded.items);
-  }
-  for (const item of items) pipeline.learn(item);
-  return { items, fileProblems };
-}
-
 export function formatSummary(result: ReplayResult, sink: OtelTelemetrySink, fileProblems: number): string {
   const c = result.counts;
   const s = sink.stats();
@@ -151,14 +128,9 @@ export const replayCommand: Command = {
       io.stderr('wfp-agent replay: no FILE given. See wfp-agent replay --help.\n');
       return EXIT_USAGE;
     }
-    const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
-    if (config === null) return EXIT_USAGE;
-    const filtersFile = stringOption(parsed.parsed, 'filters');
-    const enricher = loadEnricher(filtersFile === undefined ? { config } : { config, filtersFile });
-    if (!enricher.ok) {
-      io.stderr(`wfp-agent replay: ${enricher.detail}\n`);
-      return EXIT_USAGE;
-    }
+    const loaded = loadFilePipeline('replay', stringOption(parsed.parsed, 'config'), stringOption(parsed.parsed, 'filters'), io);
+    if (loaded === null) return EXIT_USAGE;
+    const { config, pipeline } = loaded;
     const created = await createOtelTelemetrySink({ config, env: (n) => io.env[n], write: io.stdout });
     if (!created.ok) {
       for (const p of created.problems) io.stderr(`wfp-agent replay: ${p}\n`);
@@ -168,7 +140,6 @@ export const replayCommand: Command = {
     for (const d of sink.destinations) io.stderr(`${d}\n`);
     if (sink.destinations.length === 0) io.stderr('wfp-agent replay: warning: no exporter is enabled in this configuration.\n');
     try {
-      const pipeline = createReplayPipeline(config, enricher.value);
       const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
       const result = await replayIntoSink(items, pipeline, sink, replayChunk(config), (line) =>
         io.stderr(`${line}\n`),
