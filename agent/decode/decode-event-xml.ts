@@ -19,6 +19,7 @@ const SECTION_SYSTEM = 1;
 const SECTION_EVENT_DATA = 2;
 const SECTION_USER_DATA = 3;
 const SECTION_OTHER = 4;
+const SECTION_NAMES: readonly (string | undefined)[] = [undefined, 'System', 'EventData', 'UserData'];
 
 /** System children whose text we keep; the index is the slot in `SystemText`. */
 const SYSTEM_TEXT_FIELDS = ['EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'EventRecordID', 'Channel', 'Computer'] as const;
@@ -107,6 +108,8 @@ function lineAt(text: string, from: number, at: number): number {
 // offsets, and the current start tag's attributes as offsets.
 const stackStart: number[] = [];
 const stackEnd: number[] = [];
+/** The element's name as a constant when it is a known, unprefixed one: its end tag is then one startsWith. */
+const stackKnown: (string | null)[] = [];
 const attrNameStart: number[] = [];
 const attrNameEnd: number[] = [];
 const attrValueStart: number[] = [];
@@ -130,9 +133,68 @@ function is(text: string, from: number, to: number, name: string): boolean {
   return to - from === name.length && text.startsWith(name, from);
 }
 
-function systemField(text: string, from: number, to: number): number {
-  for (let k = 0; k < SYSTEM_TEXT_FIELDS.length; k++) if (is(text, from, to, SYSTEM_TEXT_FIELDS[k]!)) return k;
-  return TARGET_NONE;
+const SYS_PROVIDER = -3;
+const SYS_TIME_CREATED = -4;
+const SYS_EXECUTION = -5;
+
+/**
+ * Which System child `text[from, to)` names: a System text field's index, SYS_* for the attribute-carrying
+ * ones, or TARGET_NONE. By length first, so each child costs one comparison, not a dozen.
+ */
+function systemChild(text: string, from: number, to: number): number {
+  switch (to - from) {
+    case 4:
+      return is(text, from, to, 'Task') ? F_TASK : TARGET_NONE;
+    case 5:
+      return is(text, from, to, 'Level') ? F_LEVEL : TARGET_NONE;
+    case 6:
+      return is(text, from, to, 'Opcode') ? F_OPCODE : TARGET_NONE;
+    case 7:
+      return is(text, from, to, 'EventID') ? F_EVENT_ID : is(text, from, to, 'Version') ? F_VERSION : is(text, from, to, 'Channel') ? F_CHANNEL : TARGET_NONE;
+    case 8:
+      return is(text, from, to, 'Keywords') ? F_KEYWORDS : is(text, from, to, 'Computer') ? F_COMPUTER : is(text, from, to, 'Provider') ? SYS_PROVIDER : TARGET_NONE;
+    case 9:
+      return is(text, from, to, 'Execution') ? SYS_EXECUTION : TARGET_NONE;
+    case 11:
+      return is(text, from, to, 'TimeCreated') ? SYS_TIME_CREATED : TARGET_NONE;
+    case 13:
+      return is(text, from, to, 'EventRecordID') ? F_RECORD_ID : TARGET_NONE;
+    default:
+      return TARGET_NONE;
+  }
+}
+
+// Data names seen so far, kept as the strings first stored: a repeated name is then found without making a
+// new string, and the record's property store gets a key V8 has already internalized.
+const KNOWN_KEYS = new Map<number, string[]>();
+const MAX_KNOWN_KEYS = 4096;
+let knownKeyCount = 0;
+
+function dataKey(text: string, from: number, to: number): string {
+  const len = to - from;
+  const bucket = len === 0 ? 0 : (len << 16) | (text.charCodeAt(from) << 8) | (text.charCodeAt(to - 1) & 0xff);
+  let list = KNOWN_KEYS.get(bucket);
+  if (list !== undefined) {
+    for (let k = 0; k < list.length; k++) if (text.startsWith(list[k]!, from)) return list[k]!;
+  }
+  const key = text.slice(from, to);
+  if (knownKeyCount < MAX_KNOWN_KEYS) {
+    if (list === undefined) KNOWN_KEYS.set(bucket, (list = []));
+    list.push(key);
+    knownKeyCount++;
+  }
+  return key;
+}
+
+/** Index of the current tag's attribute with this local name (its raw value is attrValueStart/End), or -1. */
+function attrSpan(text: string, want: string): number {
+  for (let k = 0; k < attrCount; k++) {
+    const ns = attrNameStart[k]!;
+    const from = attrNameEnd[k]! - want.length;
+    if (from < ns || !text.startsWith(want, from) || (from > ns && text.charCodeAt(from - 1) !== 58 /* : */)) continue;
+    return k;
+  }
+  return -1;
 }
 
 function scan(text: string, start: number, end: number): ScanOutput | Fail {
@@ -199,7 +261,9 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       const os = stackStart[depth - 1]!;
       const oe = stackEnd[depth - 1]!;
       const len = oe - os;
-      if (!sameChars(text, os, lt + 2, len) || !isSpaceOrGt(text.charCodeAt(lt + 2 + len))) {
+      const known = stackKnown[depth - 1]!;
+      const same = known !== null ? text.startsWith(known, lt + 2) : sameChars(text, os, lt + 2, len);
+      if (!same || !isSpaceOrGt(text.charCodeAt(lt + 2 + len))) {
         return new Fail('malformed-xml', `</${text.slice(lt + 2, gt).trim()}> closes <${text.slice(os, oe)}>`, lt);
       }
       if (depth === captureDepth) {
@@ -300,9 +364,11 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     }
 
     const level = depth + 1;
+    let known: string | null = null;
     if (level === 1) {
       if (!is(text, ls, ne, 'Event')) return new Fail('not-an-event', `root element is <${text.slice(ls0, ne)}>, not <Event>`, lt);
       sawRoot = true;
+      known = 'Event';
     } else if (level === 2) {
       section = is(text, ls, ne, 'System')
         ? SECTION_SYSTEM
@@ -311,28 +377,32 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
           : is(text, ls, ne, 'UserData')
             ? SECTION_USER_DATA
             : SECTION_OTHER;
+      known = SECTION_NAMES[section] ?? null;
     } else if (level === 3 && section === SECTION_SYSTEM) {
-      if (is(text, ls, ne, 'Provider')) {
+      const child = systemChild(text, ls, ne);
+      if (child === SYS_PROVIDER) {
         out.providerName = attr(text, 'Name') ?? attr(text, 'EventSourceName') ?? '';
         out.providerGuid = attr(text, 'Guid');
-      } else if (is(text, ls, ne, 'TimeCreated')) {
+      } else if (child === SYS_TIME_CREATED) {
         out.systemTime = attr(text, 'SystemTime');
-      } else if (is(text, ls, ne, 'Execution')) {
+      } else if (child === SYS_EXECUTION) {
         out.executionProcessId = attr(text, 'ProcessID');
         out.executionThreadId = attr(text, 'ThreadID');
-      } else {
-        const field = systemField(text, ls, ne);
-        if (field !== TARGET_NONE) {
-          captureDepth = level;
-          captureTarget = field;
-          captured = '';
-        }
+      } else if (child !== TARGET_NONE) {
+        captureDepth = level;
+        captureTarget = child;
+        captured = '';
+        known = SYSTEM_TEXT_FIELDS[child]!;
       }
     } else if (level === 3 && section === SECTION_EVENT_DATA) {
       if (is(text, ls, ne, 'Data')) {
+        known = 'Data';
         captureDepth = level;
         captureTarget = TARGET_DATA;
-        captureKey = attr(text, 'Name') ?? `param${++unnamed}`;
+        const k = attrSpan(text, 'Name');
+        if (k < 0) captureKey = `param${++unnamed}`;
+        else if (hasAmp(text, attrValueStart[k]!, attrValueEnd[k]!)) captureKey = attr(text, 'Name') ?? '';
+        else captureKey = dataKey(text, attrValueStart[k]!, attrValueEnd[k]!);
         captured = '';
       }
     } else if (level === 3 && section === SECTION_USER_DATA) {
@@ -357,6 +427,8 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     } else {
       stackStart[depth] = ls0;
       stackEnd[depth] = ne;
+      // A prefixed name's end tag repeats the prefix: compare it in full.
+      stackKnown[depth] = ls === ls0 ? known : null;
       depth = level;
     }
     i = p;
@@ -371,6 +443,11 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
 function store(out: ScanOutput, target: number, key: string, value: string): void {
   if (target >= 0) out.system[target] = value.trim();
   else out.data[key === '__proto__' ? '_proto_' : key] = value;
+}
+
+function hasAmp(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (text.charCodeAt(k) === 38) return true;
+  return false;
 }
 
 function sameChars(text: string, a: number, b: number, len: number): boolean {

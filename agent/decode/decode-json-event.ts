@@ -3,7 +3,7 @@
 // own), and Winlogbeat / Elastic (`winlog.event_id`, `winlog.event_data`, …).
 import type { RawRecord, RecordOrigin } from './raw-record.ts';
 import type { DecodeResult } from './decode-result.ts';
-import { normalizeGuid, normalizeKeywords, normalizeTime, toIntOrNull } from './normalize.ts';
+import { normalizeGuid, normalizeKeywords, normalizeTime, readDateTime, toIntOrNull } from './normalize.ts';
 
 /** Top-level keys that NXLog/Logstash add; everything else at the top level is EventData. */
 const SHIPPER_KEYS = new Set([
@@ -35,11 +35,13 @@ function fromFlat(o: Json, text: string, origin: RecordOrigin): DecodeResult {
   const eventId = toIntOrNull(scalar(o['EventID']));
   if (eventId === null) return bad('not-an-event', 'no numeric EventID field', origin);
   const data = Object.create(null) as Record<string, string>;
-  for (const key of Object.keys(o)) {
-    if (SHIPPER_KEYS.has(key) || key === '__proto__') continue;
+  for (const key in o) {
     const v = o[key];
-    if (v === null || typeof v === 'object') continue;
-    data[key] = String(v);
+    if (typeof v === 'string') {
+      if (!SHIPPER_KEYS.has(key)) data[key] = v;
+    } else if ((typeof v === 'number' || typeof v === 'boolean') && !SHIPPER_KEYS.has(key)) {
+      data[key] = String(v);
+    }
   }
   const time = eventTime(o);
   const record: RawRecord = {
@@ -130,14 +132,8 @@ function eventTime(o: Json): { time: string; quality: RawRecord['timeQuality'] }
 
 /** `YYYY-MM-DD HH:MM:SS` (NXLog's zone-less form) as if UTC; NaN when it is not that form. */
 function plainTimeMs(s: string): number {
-  if (s.length !== 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) {
-    return Date.parse(`${s.replace(' ', 'T')}Z`);
-  }
-  const n = (from: number, len: number): number => Number(s.slice(from, from + len));
-  const [mo, d, h, mi, se] = [n(5, 2), n(8, 2), n(11, 2), n(14, 2), n(17, 2)];
-  // Date.UTC would roll month 13 into the next year; an impossible time is no time.
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 60)) return NaN;
-  return Date.UTC(n(0, 4), mo - 1, d, h, mi, se);
+  const dt = readDateTime(s);
+  return dt === null ? NaN : Date.UTC(dt.y, dt.mo - 1, dt.d, dt.h, dt.mi, dt.se);
 }
 
 /**

@@ -106,3 +106,16 @@ describe('hostile keys', () => {
     assert.equal(r.value.data['A'], '1');
   });
 });
+
+describe('Data names', () => {
+  it('decodes references in a Data name wherever the attribute stands, and reuses names across events', () => {
+    const a = decodeEventXml(EVENT("<Data Name='A&amp;B' x='&lt;'>1</Data><Data x='&gt;' Name='C&#68;'>2</Data>"), { file: 'f', position: 1 });
+    assert.ok(a.ok);
+    assert.deepEqual({ ...a.value.data }, { 'A&B': '1', CD: '2' });
+    const b = decodeEventXml(EVENT("<Data Name='Protocol'>6</Data><Data Name='Protocol2'>17</Data>"), { file: 'f', position: 2 });
+    const c = decodeEventXml(EVENT("<Data Name='Protocol2'>17</Data><Data Name='Protocol'>6</Data>"), { file: 'f', position: 3 });
+    assert.ok(b.ok && c.ok);
+    assert.deepEqual({ ...b.value.data }, { Protocol: '6', Protocol2: '17' });
+    assert.deepEqual({ ...c.value.data }, { Protocol2: '17', Protocol: '6' });
+  });
+});
