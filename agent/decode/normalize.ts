@@ -9,10 +9,18 @@ export function toIntOrNull(s: string | number | undefined | null): number | nul
 }
 
 /** `{54849625-…}` in upper case with braces; '' when absent. */
+const guids = new Map<string, string>();
+
 export function normalizeGuid(s: string | undefined): string {
   if (s === undefined || s === '') return '';
-  const t = s.trim().toUpperCase();
-  return t.startsWith('{') ? t : `{${t}}`;
+  // A handful of provider GUIDs recur in every event: remember their normal form (bounded).
+  let g = guids.get(s);
+  if (g === undefined) {
+    const t = s.trim().toUpperCase();
+    g = t.startsWith('{') ? t : `{${t}}`;
+    if (guids.size < 256) guids.set(s, g);
+  }
+  return g;
 }
 
 /** Keywords as `0x` + 16 lower-case hex digits. Accepts hex text or a (signed) 64-bit decimal. */
@@ -20,8 +28,8 @@ export function normalizeKeywords(s: string | undefined): string {
   if (s === undefined) return '';
   const t = s.trim();
   if (t === '') return '';
-  // Windows writes exactly this form; skip the BigInt round trip for it.
-  if (t.length === 18 && /^0x[0-9a-f]{16}$/i.test(t)) return t.toLowerCase();
+  // Windows writes exactly this form (lower-case hex after 0x); return it as is.
+  if (t.length === 18 && isLowerHexKeywords(t)) return t;
   try {
     let v = /^0x/i.test(t) ? BigInt(t) : BigInt(t);
     if (v < 0n) v += 1n << 64n;
@@ -30,6 +38,15 @@ export function normalizeKeywords(s: string | undefined): string {
   } catch {
     return '';
   }
+}
+
+function isLowerHexKeywords(t: string): boolean {
+  if (t.charCodeAt(0) !== 48 || t.charCodeAt(1) !== 120) return false;
+  for (let k = 2; k < 18; k++) {
+    const c = t.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 export type TimeQuality = RawRecord['timeQuality'];

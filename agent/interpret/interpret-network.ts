@@ -75,8 +75,23 @@ export function interpretNetwork(raw: RawRecord, isLocal: (address: string) => b
   };
 }
 
+// The same few hundred applications recur in every event: their parsed form is kept (bounded, no warnings).
+const APP_PATHS = new Map<string, ApplicationPath>();
+const MAX_APP_PATHS = 4096;
+
 /** The application as logged, with the Microsoft docs' doubled backslashes collapsed (a docs artefact). */
 export function applicationPath(raw: string | undefined, warnings: string[]): ApplicationPath {
+  if (raw === undefined) return parseApplicationPath(raw, warnings);
+  const known = APP_PATHS.get(raw);
+  if (known !== undefined) return known;
+  const noted = warnings.length;
+  const parsed = parseApplicationPath(raw, warnings);
+  // Only paths that raised no warning are shared: a warning must reach every event it concerns.
+  if (warnings.length === noted && APP_PATHS.size < MAX_APP_PATHS) APP_PATHS.set(raw, parsed);
+  return parsed;
+}
+
+function parseApplicationPath(raw: string | undefined, warnings: string[]): ApplicationPath {
   let path = (raw ?? '').trim();
   if (path === '' || path === '-') return { raw: path, executableName: '' };
   if (path.indexOf('\\\\', 1) > 0) {
