@@ -79,7 +79,26 @@ export const BOOLEAN_CODES: ReadonlyMap<number, boolean> = new Map([
  * Read a value that should be a `%%NNNN` code. Shippers sometimes render the meaning instead (5441's
  * LayerName arrives as "ALE Receive/Accept v6 Layer"): then `code` is null and the text is the name.
  */
+// Decoded values per table, by raw text: a few dozen distinct codes recur in every event, so each is
+// decoded once and the same frozen value is shared (bounded per table).
+const decoded = new WeakMap<ReadonlyMap<number, string>, Map<string, CodedValue>>();
+const MAX_CACHED_CODES = 1024;
+
 export function readCode(raw: string, table: ReadonlyMap<number, string>): CodedValue {
+  let cache = decoded.get(table);
+  if (cache === undefined) decoded.set(table, (cache = new Map()));
+  let value = cache.get(raw);
+  if (value === undefined) {
+    value = Object.freeze(decodeCode(raw, table));
+    if (cache.size < MAX_CACHED_CODES) cache.set(raw, value);
+  }
+  return value;
+}
+
+/** Codes without a public table (profiles, audit subcategories): kept raw, never named. */
+export const NO_NAMES: ReadonlyMap<number, string> = new Map();
+
+function decodeCode(raw: string, table: ReadonlyMap<number, string>): CodedValue {
   const t = raw.trim();
   if (t.startsWith('%%')) {
     const code = Number(t.slice(2));

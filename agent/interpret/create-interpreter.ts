@@ -7,6 +7,8 @@ import type { HostAddressBook } from './host-address-book.ts';
 import { interpretNetwork, isNetworkEventId } from './interpret-network.ts';
 import { interpretAuditPolicyChange, interpretFilter, interpretFirewallAppBlock, interpretLogCleared } from './interpret-other.ts';
 
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
+
 export interface Interpreter {
   /** Learn host addresses from this record (when unambiguous), then interpret it. */
   interpret(raw: RawRecord): WfpEvent;
@@ -21,14 +23,20 @@ export function createInterpreter(network: NetworkConfig): Interpreter {
     byHost: network.local_addresses_by_host,
     learnFromEvents: network.learn_from_events,
   });
+  // Per-call state kept outside the hot path's allocations: the warning list and the computer being read.
+  const scratch: string[] = [];
+  let current = '';
+  const isLocal = (address: string): boolean => addresses.isLocal(current, address);
   return {
     addresses,
     learn: (raw) => addresses.learn(raw),
     interpret(raw: RawRecord): WfpEvent {
       addresses.learn(raw);
-      const warnings: string[] = [];
-      const body = interpretBody(raw, (a) => addresses.isLocal(raw.computer, a), warnings);
-      return { body, raw, warnings };
+      scratch.length = 0;
+      current = raw.computer;
+      const body = interpretBody(raw, isLocal, scratch);
+      // Most events raise no warning: they share one empty list instead of each owning one.
+      return { body, raw, warnings: scratch.length === 0 ? NO_WARNINGS : scratch.slice() };
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { RawRecord } from '../decode/index.ts';
 import { parseDecimal } from '../shared/index.ts';
 import type { ApplicationPath, Direction, Endpoint, NetworkEvent, NetworkEventKind, NetworkOutcome } from './wfp-event.ts';
-import { DIRECTION_CODES, LAYER_CODES, readBoolean, readCode } from './codes.ts';
+import { DIRECTION_CODES, LAYER_CODES, NO_NAMES, readBoolean, readCode } from './codes.ts';
 import { readProtocol } from './protocols.ts';
 import { resolveSides } from './resolve-sides.ts';
 
@@ -68,8 +68,8 @@ export function interpretNetwork(raw: RawRecord, isLocal: (address: string) => b
     filterOrigin: optional(d['FilterOrigin']),
     interfaceIndex: int(d['InterfaceIndex']),
     isLoopback: readBoolean(d['IsLoopback']),
-    currentProfile: d['CurrentProfile'] === undefined ? null : readCode(d['CurrentProfile'], new Map()),
-    originalProfile: d['OriginalProfile'] === undefined ? null : readCode(d['OriginalProfile'], new Map()),
+    currentProfile: d['CurrentProfile'] === undefined ? null : readCode(d['CurrentProfile'], NO_NAMES),
+    originalProfile: d['OriginalProfile'] === undefined ? null : readCode(d['OriginalProfile'], NO_NAMES),
     remoteUserId: sid(d['RemoteUserID']),
     remoteMachineId: sid(d['RemoteMachineID']),
   };

@@ -7,6 +7,7 @@ import {
   FILTER_ACTION_CODES,
   FILTER_CHANGE_CODES,
   FILTER_TYPE_CODES,
+  NO_NAMES,
   readCode,
 } from './codes.ts';
 import { applicationPath, int } from './interpret-network.ts';
@@ -76,7 +77,7 @@ export function interpretAuditPolicyChange(raw: RawRecord, warnings: string[]): 
     subjectLogonId: text(d['SubjectLogonId']),
     category: readCode(d['CategoryId'] ?? '', AUDIT_CATEGORY_CODES),
     // Subcategory message ids are not a stable public table; the GUID is the identifier that matters.
-    subcategory: readCode(d['SubcategoryId'] ?? '', new Map()),
+    subcategory: readCode(d['SubcategoryId'] ?? '', NO_NAMES),
     subcategoryGuid: guid,
     changes,
   };

@@ -29,9 +29,13 @@ const NAMES: ReadonlyMap<number, string> = new Map([
 /** OTel `network.transport` only has tcp, udp, pipe, unix, quic: other protocols leave it unset. */
 export const OTEL_TRANSPORTS: ReadonlySet<string> = new Set(['tcp', 'udp']);
 
+const NONE: Protocol = Object.freeze({ number: null, name: null });
+// One frozen value per protocol number, shared by every event.
+const BY_NUMBER: readonly Protocol[] = Array.from({ length: 256 }, (_, n) => Object.freeze({ number: n, name: NAMES.get(n) ?? null }));
+
 export function readProtocol(raw: string | undefined): Protocol {
-  if (raw === undefined || raw.trim() === '') return { number: null, name: null };
-  const n = Number(raw.trim());
-  if (!Number.isInteger(n) || n < 0 || n > 255) return { number: null, name: null };
-  return { number: n, name: NAMES.get(n) ?? null };
+  if (raw === undefined) return NONE;
+  const t = raw.trim();
+  if (t === '' || !/^\d{1,3}$/.test(t)) return NONE;
+  return BY_NUMBER[Number(t)] ?? NONE;
 }
