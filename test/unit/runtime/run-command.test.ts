@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metrics as otelMetrics } from '@opentelemetry/api';
-import { createRunCommand, createRunEnrichment, runCommand } from '../../../agent/cli/commands/run-command.ts';
+import { createRunAudit, createRunCommand, createRunEnrichment, runCommand } from '../../../agent/cli/commands/run-command.ts';
+import { parseConfig } from '../../../agent/config/index.ts';
 import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
@@ -174,5 +175,25 @@ describe('createRunEnrichment', () => {
     await off.value.start();
     await off.value.shutdown();
     assert.deepEqual(lines, []);
+  });
+});
+
+describe('createRunAudit', () => {
+  const io = captureIo();
+  const withAudit = (yaml: string) => parseConfig(yaml, { file: 'agent.yaml', env: () => undefined });
+
+  it('builds no governor when audit_policy.mode is off', () => {
+    assert.deepEqual(createRunAudit(withAudit('audit_policy: {mode: "off"}\n'), io, 'win32'), { ok: true, value: null });
+  });
+
+  it('reports a subcategory name that names no subcategory in one line', () => {
+    const r = createRunAudit(withAudit('audit_policy:\n  subcategories:\n    Not A Subcategory: {failure: true}\n'), io, 'win32');
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.error, /^audit_policy\.subcategories\.Not A Subcategory: /);
+  });
+
+  it('builds a governor for the default policy', () => {
+    const r = createRunAudit(withAudit(''), io, 'win32');
+    assert.ok(r.ok && r.value !== null);
   });
 });
