@@ -2,6 +2,10 @@
 
 /** One event's text as the source delivered it, before decoding. */
 export interface SourceItem {
+  /**
+   * One event's text. Surrounding whitespace is not significant and may differ from the input (the replay
+   * splitter gives each XML event its own string with a leading space; see split-events.ts for why).
+   */
   readonly text: string;
   readonly format: 'xml' | 'json';
   /** EventRecordID when the source knows it without decoding (live), else null. */
