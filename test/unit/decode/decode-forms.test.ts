@@ -75,6 +75,33 @@ describe('decodeEventXml: forms', () => {
     assert.equal(one(t).data['SourceAddress'], '1<2&3');
   });
 
+  it('reads odd Data forms the same as the usual one (the fast path falls back to the general parser)', () => {
+    const ev = (data: string) => `<Event><System><EventID>5157</EventID></System><EventData>${data}</EventData></Event>`;
+    const cases: [string, Record<string, string>][] = [
+      ['<Data Name="A">1</Data><Data Name="B">2</Data>', { A: '1', B: '2' }],
+      ['<Data Name="A">x &amp; y &#x41;</Data>', { A: 'x & y A' }],
+      ['<Data Name="A&amp;B">v</Data>', { 'A&B': 'v' }],
+      ['<Data Name="A" >v</Data ><Data  Name="B">w</Data>', { A: 'v', B: 'w' }],
+      ['<Data Name="A">a<!-- c -->b</Data>', { A: 'ab' }],
+      ['<Data Name="A"><![CDATA[<x>]]></Data>', { A: '<x>' }],
+      ['<Data Name="A"/><Data Name="B"></Data>', { A: '', B: '' }],
+      ['<Data Name="__proto__">p</Data>', { _proto_: 'p' }],
+      ['<Data>u</Data><Data Name="A">v</Data>', { param1: 'u', A: 'v' }],
+    ];
+    for (const [data, want] of cases) assert.deepEqual({ ...one(ev(data)).data }, want, data);
+    const refused: [string, RegExp][] = [
+      ['<Data Name="A">x &bogus; y</Data>', /unknown entity/],
+      ['<Data Name="A<">v</Data>', /'<' inside an attribute value/],
+      ['<Data Name="A">v</Dat>', /closes <Data>/],
+      ['<Data Name="A">v', /<\/EventData> closes <Data>/],
+    ];
+    for (const [data, why] of refused) {
+      const r = decodeEventXml(ev(data), { file: 't', position: 1 });
+      assert.equal(r.ok, false, data);
+      if (!r.ok) assert.match(r.detail, why, data);
+    }
+  });
+
   it('ignores RenderingInfo', () => {
     const t = TO_XML_5157.replace(
       '</Event>',
