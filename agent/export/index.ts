@@ -5,3 +5,5 @@ export { resolveOtlpSettings, resolveMetricSettings, parseHeaderList, OTLP_DEFAU
 export type { EnvLookup, Signal, OtlpSignalSettings, OtlpTlsSettings, MetricSettings, SettingsOutcome } from './otlp-settings.ts';
 export { classifyExportError } from './observed-exporters.ts';
 export { parseRfc3339, toLogRecord } from './log-record.ts';
+export { EventLogRecord, hrNow } from './event-log-record.ts';
+export { createOtlpLogExporter } from './otlp-exporters.ts';

@@ -38,7 +38,7 @@ import type { PrometheusEndpoint } from './prometheus-endpoint.ts';
 import { createDropCountingMeterProvider } from './drop-counting-meter-provider.ts';
 import { observeHttpResponses } from './http-response-observer.ts';
 import type { HttpResponseObserver, ObservedResponse } from './http-response-observer.ts';
-import { toLogRecord } from './log-record.ts';
+import { EventLogRecord, hrNow } from './event-log-record.ts';
 
 export interface OtelSinkOptions {
   readonly config: Pick<AgentConfig, 'service' | 'exporters' | 'metrics'>;
@@ -197,7 +197,9 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     destinations.push('logs → console');
   }
   const loggerProvider = new LoggerProvider({ resource, processors });
-  const logger = processors.length > 0 ? loggerProvider.getLogger(SCOPE, AGENT_VERSION) : null;
+  // Event records skip Logger.emit and go to the processors as built (event-log-record.ts says why); other
+  // emitters (audit work, self-telemetry) use loggerProvider as usual.
+  const scope = { name: SCOPE, version: AGENT_VERSION };
   const recorder: MetricRecorder | null = metrics.enabled
     ? createMetricRecorder(meterProvider.getMeter(SCOPE, AGENT_VERSION), { appCardinalityLimit: metrics.app_cardinality_limit })
     : null;
@@ -270,9 +272,10 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
       stats,
       emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void {
         events += 1;
-        if (record !== null && logger !== null) {
+        if (record !== null && processors.length > 0) {
           logRecords += 1;
-          logger.emit(toLogRecord(record));
+          const logRecord = new EventLogRecord(record, resource, scope, hrNow());
+          for (const p of processors) p.onEmit(logRecord);
         }
         recorder?.record(event, enrichment);
       },

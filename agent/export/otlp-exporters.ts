@@ -3,15 +3,19 @@
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { AggregationTemporalityPreference, OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
 import type { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+import { LogsExporterMetricsHelper, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import type { IExportLogsServiceResponse, ISerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { MetricTemporality } from '../config/index.ts';
 import type { OtlpSignalSettings } from './otlp-settings.ts';
+import { encodeLogsRequest } from './otlp-logs-protobuf.ts';
 
 export type ReadFile = (path: string) => Buffer;
 
@@ -49,6 +53,30 @@ function common(settings: OtlpSignalSettings, agent: AgentOptions) {
     timeoutMillis: settings.timeoutMillis,
     httpAgentOptions: agent,
   };
+}
+
+/** Event records through our encoder (otlp-logs-protobuf.ts says why); anything else through the SDK's. */
+const logsSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
+  serializeRequest: (records) => encodeLogsRequest(records) ?? ProtobufLogsSerializer.serializeRequest(records),
+  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
+};
+
+/**
+ * What `@opentelemetry/exporter-logs-otlp-proto`'s OTLPLogExporter builds (same transport, retries, headers,
+ * compression and TLS), with the serializer above.
+ */
+class ProtoLogExporter extends OTLPExporterBase<ReadableLogRecord[]> implements LogRecordExporter {
+  constructor(options: ReturnType<typeof common>) {
+    super(
+      createOtlpHttpExportDelegate(
+        convertLegacyHttpOptions(options, 'LOGS', 'v1/logs', { 'Content-Type': 'application/x-protobuf' }),
+        logsSerializer,
+        'otlp_http_log_exporter',
+        LogsExporterMetricsHelper,
+        undefined,
+      ),
+    );
+  }
 }
 
 export function createOtlpLogExporter(

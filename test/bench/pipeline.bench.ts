@@ -6,14 +6,13 @@
 // events_per_second=N cpu_us_per_event=C peak_rss_mb=M sdk_floor_ratio=R
 import { spawn } from 'node:child_process';
 import { arch, cpus, platform, release } from 'node:os';
-import type { LogRecord } from '@opentelemetry/api';
-import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { parseConfig } from '../../agent/config/index.ts';
 import { loadEnricher } from '../../agent/enrich/index.ts';
 import type { EventPipeline } from '../../agent/pipeline/index.ts';
-import { createOtelTelemetrySink, toLogRecord } from '../../agent/export/index.ts';
+import { EventLogRecord, createOtelTelemetrySink, createOtlpLogExporter, hrNow, resolveOtlpSettings } from '../../agent/export/index.ts';
+import { AGENT_VERSION } from '../../agent/shared/index.ts';
 import type { SourceItem } from '../../agent/source/index.ts';
 import { createFilePipeline } from '../../agent/cli/file-input.ts';
 import { replayChunk, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
@@ -93,37 +92,39 @@ async function runPipeline(url: string, slice: readonly SourceItem[]): Promise<M
   return m;
 }
 
-/** The same exporter settings and chunked flushing, fed log records built before the clock starts. */
-async function runFloor(url: string, records: readonly LogRecord[], n: number): Promise<Measure> {
+/**
+ * The same log exporter the sink builds from the config (OTLP http/protobuf, same batch processor settings),
+ * fed log records built before the clock starts, flushed chunk by chunk like the pipeline.
+ */
+async function runFloor(url: string, records: readonly EventLogRecord[], n: number): Promise<Measure> {
   const batch = config.exporters.batch;
+  const settings = resolveOtlpSettings({ ...config.exporters.otlp, endpoint: url }, 'logs', () => undefined);
+  if (!settings.ok) throw new Error(settings.problems.join('; '));
+  const built = createOtlpLogExporter(settings.value);
+  if (!built.ok) throw new Error(built.problem);
+  const inner = built.value;
   let exported = 0;
-  const inner = new OTLPLogExporter({ url: `${url}/v1/logs`, timeoutMillis: 10_000 });
-  const provider = new LoggerProvider({
-    resource: RESOURCE,
-    processors: [
-      new BatchLogRecordProcessor({
-        exporter: {
-          export: (logs, done) => inner.export(logs, (r) => ((exported += r.code === 0 ? logs.length : 0), done(r))),
-          forceFlush: () => inner.forceFlush(),
-          shutdown: () => inner.shutdown(),
-        },
-        maxQueueSize: batch.max_queue_size,
-        maxExportBatchSize: batch.max_export_batch_size,
-        scheduledDelayMillis: batch.scheduled_delay_ms,
-      }),
-    ],
+  const processor = new BatchLogRecordProcessor({
+    exporter: {
+      export: (logs, done) => inner.export(logs, (r) => ((exported += r.code === 0 ? logs.length : 0), done(r))),
+      forceFlush: () => inner.forceFlush(),
+      shutdown: () => inner.shutdown(),
+    },
+    maxQueueSize: batch.max_queue_size,
+    maxExportBatchSize: Math.min(batch.max_export_batch_size, batch.max_queue_size),
+    scheduledDelayMillis: batch.scheduled_delay_ms,
+    exportTimeoutMillis: batch.export_timeout_ms,
   });
-  const logger = provider.getLogger('wfp-block-agent');
   const chunk = replayChunk(config);
   const m = await measure(n, async () => {
     for (let start = 0; start < n; start += chunk) {
       const end = Math.min(n, start + chunk);
-      for (let i = start; i < end; i++) logger.emit(records[i % records.length]!);
-      await provider.forceFlush();
+      for (let i = start; i < end; i++) processor.onEmit(records[i % records.length]!);
+      await processor.forceFlush();
     }
   });
   if (exported !== n) throw new Error(`floor exported ${exported} of ${n}`);
-  await provider.shutdown();
+  await processor.shutdown();
   return m;
 }
 
@@ -143,12 +144,13 @@ for (let i = 0; i < RUNS; i++) pipelineRuns.push(await runPipeline(receiver.url,
 const pipelineRun = best(pipelineRuns);
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
-const prebuilt: LogRecord[] = [];
+const prebuilt: EventLogRecord[] = [];
 {
   const pipeline = pipelineFor();
+  const scope = { name: 'wfp-block-agent', version: AGENT_VERSION };
   for (const item of mix) {
     const r = pipeline.process(item);
-    if (r.ok) prebuilt.push(toLogRecord(r.value.record));
+    if (r.ok) prebuilt.push(new EventLogRecord(r.value.record, RESOURCE, scope, hrNow()));
   }
 }
 await runFloor(receiver.url, prebuilt, 20_000); // warm-up

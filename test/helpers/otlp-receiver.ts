@@ -77,7 +77,7 @@ export interface OtlpReceiver {
 
 let decoders: { logs: protobuf.Type; metrics: protobuf.Type } | null = null;
 
-function protoDecoders(): { logs: protobuf.Type; metrics: protobuf.Type } {
+export function protoDecoders(): { logs: protobuf.Type; metrics: protobuf.Type } {
   if (decoders !== null) return decoders;
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => join(PROTO_INCLUDE, target);
