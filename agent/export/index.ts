@@ -4,6 +4,6 @@ export type { OtelSinkOptions, OtelTelemetrySink, SinkOutcome, SinkStats } from 
 export { resolveOtlpSettings, resolveMetricSettings, parseHeaderList, OTLP_DEFAULTS } from './otlp-settings.ts';
 export type { EnvLookup, Signal, OtlpSignalSettings, OtlpTlsSettings, MetricSettings, SettingsOutcome } from './otlp-settings.ts';
 export { classifyExportError } from './observed-exporters.ts';
-export { parseRfc3339, toLogRecord } from './log-record.ts';
+export { parseRfc3339 } from './log-record.ts';
 export { EventLogRecord, hrNow } from './event-log-record.ts';
 export { createOtlpLogExporter } from './otlp-exporters.ts';

@@ -1,6 +1,5 @@
-// TelemetryRecord (the record contract) → OTel API LogRecord, keeping the event's full time precision.
-import type { HrTime, LogRecord } from '@opentelemetry/api';
-import type { TelemetryRecord } from '../telemetry/index.ts';
+// The record contract's RFC 3339 timestamp → OTel HrTime, keeping the event's full time precision.
+import type { HrTime } from '@opentelemetry/api';
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -15,19 +14,4 @@ export function parseRfc3339(text: string): HrTime | null {
   if (Number.isNaN(ms)) return null;
   const nanos = m[2] === undefined ? 0 : Number(m[2].padEnd(9, '0'));
   return [Math.floor(ms / 1000), nanos];
-}
-
-export function toLogRecord(record: TelemetryRecord): LogRecord {
-  const time = parseRfc3339(record.timestamp);
-  const out: LogRecord = {
-    eventName: record.eventName,
-    severityNumber: record.severityNumber,
-    severityText: record.severityText,
-    body: record.body,
-    attributes: record.attributes,
-  };
-  // No usable event time: `timestamp` stays unset and the SDK stamps the emit time (observed time is the same);
-  // the record says so in `windows.event.time_quality`.
-  if (time !== null) out.timestamp = time;
-  return out;
 }

@@ -61,9 +61,18 @@ class Writer {
     this.bytes[this.pos++] = Number(x);
   }
   raw(src: Uint8Array): void {
-    this.ensure(src.length);
-    this.bytes.set(src, this.pos);
-    this.pos += src.length;
+    const n = src.length;
+    this.ensure(n);
+    // Key prefixes are ~10–40 bytes: a loop beats the builtin call at that size.
+    if (n < 64) {
+      const b = this.bytes;
+      let p = this.pos;
+      for (let k = 0; k < n; k++) b[p++] = src[k]!;
+      this.pos = p;
+    } else {
+      this.bytes.set(src, this.pos);
+      this.pos += n;
+    }
   }
   double(v: number): void {
     this.ensure(8);
@@ -105,12 +114,24 @@ class Writer {
     }
     this.bytes[p] = v;
   }
+  /** Copy a short string that is all ASCII byte by byte (most values are); false, writing nothing, when it is not. */
+  private ascii(s: string): boolean {
+    const b = this.bytes;
+    const p = this.pos;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c > 0x7f) return false;
+      b[p + k] = c;
+    }
+    this.pos = p + s.length;
+    return true;
+  }
   /** A length-delimited UTF-8 string (its tag written by the caller). */
   string(s: string): void {
     // Guess the length prefix from the UTF-16 length (exact for ASCII); finish() fixes a wrong guess.
     const at = this.reserve(varintSize(s.length));
     this.ensure(s.length * 3);
-    this.pos += this.bytes.write(s, this.pos);
+    if (!(s.length < 64 && this.ascii(s))) this.pos += this.bytes.write(s, this.pos);
     this.finish(at, varintSize(s.length));
   }
 }

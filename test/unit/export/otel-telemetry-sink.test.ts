@@ -9,7 +9,7 @@ import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { createEventPipeline } from '../../../agent/pipeline/index.ts';
 import type { ProcessedEvent } from '../../../agent/pipeline/index.ts';
 import { loadReplayFile } from '../../../agent/source/index.ts';
-import { classifyExportError, createOtelTelemetrySink, parseRfc3339, toLogRecord } from '../../../agent/export/index.ts';
+import { EventLogRecord, classifyExportError, createOtelTelemetrySink, hrNow, parseRfc3339 } from '../../../agent/export/index.ts';
 import { parseRetryAfter } from '../../../agent/export/http-response-observer.ts';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -112,7 +112,7 @@ describe('createOtelTelemetrySink', () => {
   });
 });
 
-describe('parseRfc3339 / toLogRecord', () => {
+describe('parseRfc3339 / EventLogRecord', () => {
   it('keeps 7 and 9 fraction digits exactly and reads offsets', () => {
     assert.deepEqual(parseRfc3339('2015-09-22T03:46:51.6627504Z'), [1442893611, 662750400]);
     assert.deepEqual(parseRfc3339('2019-02-13T18:01:01.123456789Z'), [1550080861, 123456789]);
@@ -122,10 +122,15 @@ describe('parseRfc3339 / toLogRecord', () => {
     assert.equal(parseRfc3339('15/08/2023'), null);
   });
 
-  it('leaves the timestamp unset when the event had no usable time', () => {
-    const r = toLogRecord({ eventName: 'x', timestamp: '', severityNumber: 9, severityText: 'INFO', body: 'b', attributes: { a: 1 } });
-    assert.equal(r.timestamp, undefined);
-    assert.deepEqual(r.attributes, { a: 1 });
+  it('takes the event time, or the emit time when the event had no usable time', () => {
+    const rec = (timestamp: string) => ({ eventName: 'x', timestamp, severityNumber: 9, severityText: 'INFO', body: 'b', attributes: { a: 1 } });
+    const observed = hrNow(1_700_000_000_123);
+    assert.deepEqual(observed, [1_700_000_000, 123_000_000]);
+    const timed = new EventLogRecord(rec('2023-08-15T05:33:55Z'), RESOURCE, { name: 's' }, observed);
+    assert.deepEqual([timed.hrTime, timed.hrTimeObserved], [[1692077635, 0], observed]);
+    const untimed = new EventLogRecord(rec(''), RESOURCE, { name: 's' }, observed);
+    assert.deepEqual(untimed.hrTime, observed);
+    assert.deepEqual(untimed.attributes, { a: 1 });
   });
 });
 
