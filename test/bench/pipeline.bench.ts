@@ -1,7 +1,8 @@
 // The whole pipeline (decode → interpret → enrich → record → OTel logs + metrics → OTLP http/protobuf) on the
 // bundled real events repeated to >= 200,000, into a local OTLP receiver running in a child process (so its
-// CPU is not ours). Beside it, the SDK floor: the same number of already-built log records through the same
-// exporter settings, in the same run. Both flush chunk by chunk like `replay` and the live pump.
+// CPU is not ours). Beside it, the floor (`sdk_floor_ratio`'s denominator): the same number of already-built log
+// records through the log exporter the sink builds (the SDK's batch processor and OTLP transport, our protobuf
+// encoder), in the same run. Both flush chunk by chunk like `replay` and the live pump.
 // Each side: best of BENCH_RUNS (default 3) runs. Last line:
 // events_per_second=N cpu_us_per_event=C peak_rss_mb=M sdk_floor_ratio=R
 import { spawn } from 'node:child_process';
@@ -164,7 +165,7 @@ console.log(`machine: ${platform()} ${release()} ${arch()}, ${cpus()[0]?.model ?
 console.log(`input: ${items.length} events (${xml.length} XML + ${json.length} JSON-line real events, XML repeated to half the mix), all collected (allowed traffic too); OTLP http/protobuf, no compression; receiver in a child process got ${(receivedBytes / 1e6).toFixed(1)} MB`);
 const list = (runs: readonly Measure[]) => runs.map((r) => Math.round(r.eventsPerSecond)).join(', ');
 console.log(`pipeline runs (events/s): ${list(pipelineRuns)}; best ${pipelineRun.cpuUsPerEvent.toFixed(1)} µs CPU/event`);
-console.log(`sdk floor runs (pre-built records, same exporter, records/s): ${list(floorRuns)}; best ${floorRun.cpuUsPerEvent.toFixed(1)} µs CPU/record`);
+console.log(`floor runs (pre-built records, same exporter, records/s): ${list(floorRuns)}; best ${floorRun.cpuUsPerEvent.toFixed(1)} µs CPU/record`);
 console.log(
   `events_per_second=${Math.round(pipelineRun.eventsPerSecond)} cpu_us_per_event=${pipelineRun.cpuUsPerEvent.toFixed(1)} ` +
     `peak_rss_mb=${peakRssMb.toFixed(0)} sdk_floor_ratio=${ratio.toFixed(2)}`,
