@@ -102,6 +102,28 @@ describe('decodeEventXml: forms', () => {
     }
   });
 
+  it('reads odd System forms the same as the usual one', () => {
+    const ev = (sys: string) => `<Event><System>${sys}</System><EventData><Data Name="A">v</Data></EventData></Event>`;
+    const read = (sys: string) => {
+      const r = one(ev(sys));
+      return { id: r.eventId, computer: r.computer, channel: r.channel };
+    };
+    const want = { id: 5157, computer: 'a&b', channel: 'Security' };
+    assert.deepEqual(read('<EventID>5157</EventID><Computer>a&amp;b</Computer><Channel>Security</Channel>'), want);
+    assert.deepEqual(read('<EventID >5157</EventID ><Computer>a&amp;b</Computer><Channel> Security </Channel>'), want);
+    assert.deepEqual(read('<EventID Qualifiers="0">51&#53;7</EventID><Computer><![CDATA[a&b]]></Computer><Channel>Secu<!-- x -->rity</Channel>'), want);
+    assert.deepEqual(read('<e:EventID xmlns:e="urn:x">5157</e:EventID><Computer>a&amp;b</Computer><Channel>Security</Channel>'), want);
+    for (const [sys, why] of [
+      ['<EventID>5157</EventIDx>', /closes <EventID>/],
+      ['<EventID>51&x;57</EventID>', /unknown entity/],
+      ['<EventID>5157', /closes <EventID>/],
+    ] as const) {
+      const r = decodeEventXml(ev(sys), { file: 't', position: 1 });
+      assert.equal(r.ok, false, sys);
+      if (!r.ok) assert.match(r.detail, why, sys);
+    }
+  });
+
   it('ignores RenderingInfo', () => {
     const t = TO_XML_5157.replace(
       '</Event>',
