@@ -263,8 +263,7 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
     if (lt < 0 || lt >= end) lt = end;
     if (lt > i) {
       if (nextAmp < i) {
-        nextAmp = text.indexOf('&', i);
-        if (nextAmp < 0) nextAmp = Infinity;
+        nextAmp = indexFrom(text, '&', i);
       }
       const amp = nextAmp < lt ? nextAmp : end;
       if (depth === 0) {
@@ -299,12 +298,10 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       const close = text.indexOf('"', q);
       if (close > 0 && close + 1 < end && text.charCodeAt(close + 1) === 62 /* > */) {
         if (nextLt <= lt) {
-          nextLt = text.indexOf('<', lt + 1);
-          if (nextLt < 0) nextLt = Infinity;
+          nextLt = indexFrom(text, '<', lt + 1);
         }
         if (nextAmp < lt) {
-          nextAmp = text.indexOf('&', lt);
-          if (nextAmp < 0) nextAmp = Infinity;
+          nextAmp = indexFrom(text, '&', lt);
         }
         const valueEnd = nextLt;
         if (valueEnd > close && nextAmp > close && valueEnd + 7 <= end && at(text, valueEnd, '</Data>')) {
@@ -414,13 +411,11 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
       const close = text.indexOf(quote === 34 ? '"' : "'", p + 1);
       if (close < 0 || close >= end) return new Fail('malformed-xml', `unterminated attribute value in <${text.slice(ls0, ne)}>`, p);
       if (nextLt <= p) {
-        nextLt = text.indexOf('<', p + 1);
-        if (nextLt < 0) nextLt = Infinity;
+        nextLt = indexFrom(text, '<', p + 1);
       }
       if (nextLt < close) return new Fail('malformed-xml', `'<' inside an attribute value in <${text.slice(ls0, ne)}>`, nextLt);
       if (nextAmp <= p) {
-        nextAmp = text.indexOf('&', p + 1);
-        if (nextAmp < 0) nextAmp = Infinity;
+        nextAmp = indexFrom(text, '&', p + 1);
       }
       if (nextAmp < close) {
         // Validate references now; the value itself is decoded only if read.
@@ -516,6 +511,12 @@ function scan(text: string, start: number, end: number): ScanOutput | Fail {
 function store(out: ScanOutput, target: number, key: string, value: string): void {
   if (target >= 0) out.system[target] = value.trim();
   else out.data[key === '__proto__' ? '_proto_' : key] = value;
+}
+
+/** Where `ch` next occurs from `from`; Infinity when it does not, so "is it before X" needs no -1 case. */
+function indexFrom(text: string, ch: string, from: number): number {
+  const k = text.indexOf(ch, from);
+  return k < 0 ? Infinity : k;
 }
 
 function sameChars(text: string, a: number, b: number, len: number): boolean {

@@ -5,6 +5,7 @@
 // attributes are already valid by type (TelemetryRecord: string | number | boolean values, built only by
 // toTelemetryRecord), so the record adopts them as they are and goes straight to the log processors.
 import type { AnyValue, Attributes, HrTime, SeverityNumber, SpanContext } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
@@ -88,13 +89,13 @@ export class EventLogRecord implements ReadWriteLogRecord {
   }
 }
 
-function isPrimitive(v: unknown): boolean {
+/** A string, number or boolean: what the OTLP encoder writes without the SDK serializer. */
+export function isPrimitive(v: unknown): boolean {
   const t = typeof v;
   return t === 'string' || t === 'number' || t === 'boolean';
 }
 
 /** Now as HrTime (milliseconds precision, like the SDK's own observed time). */
 export function hrNow(now: number = Date.now()): HrTime {
-  const seconds = Math.floor(now / 1000);
-  return [seconds, (now - seconds * 1000) * 1_000_000];
+  return millisToHrTime(now);
 }

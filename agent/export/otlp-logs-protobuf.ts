@@ -9,7 +9,7 @@
 // the OTLP proto definitions (test/integration/otlp-receiver*) and compare it with the SDK's.
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { EventLogRecord } from './event-log-record.ts';
+import { EventLogRecord, isPrimitive } from './event-log-record.ts';
 
 type Primitive = string | number | boolean;
 
@@ -193,11 +193,6 @@ function writeAttributes(w: Writer, field: number, attributes: Readonly<Record<s
     w.finish(any, anyReserve);
     w.finish(kv, kvReserve);
   }
-}
-
-function isPrimitive(v: unknown): boolean {
-  const t = typeof v;
-  return t === 'string' || t === 'boolean' || t === 'number';
 }
 
 function primitiveMap(attributes: Readonly<Record<string, unknown>> | undefined): boolean {
