@@ -6,6 +6,18 @@ export type EnrichmentAttributes = Readonly<Record<string, string | number | boo
 
 export function enrichmentAttributes(e: EventEnrichment): EnrichmentAttributes {
   const out: Record<string, string | number | boolean> = {};
+  addAttributionAttributes(out, e);
+  if (e.executablePath !== '') out['process.executable.path'] = e.executablePath;
+  if (e.executableName !== '') out['process.executable.name'] = e.executableName;
+  if (e.pathMapping === 'unknown-volume') out['wfp.path.mapping'] = e.pathMapping;
+  return out;
+}
+
+/**
+ * The filter, rule and block-kind part of `enrichmentAttributes`, written into `out` (the log record's own
+ * attributes, so no object in between).
+ */
+export function addAttributionAttributes(out: Record<string, string | number | boolean>, e: EventEnrichment): void {
   const f = e.filter;
   if (f !== null) {
     out['wfp.filter.id'] = f.filterId;
@@ -18,8 +30,4 @@ export function enrichmentAttributes(e: EventEnrichment): EnrichmentAttributes {
   }
   if (e.filterLookup !== 'no-filter') out['wfp.filter.lookup'] = e.filterLookup;
   if (e.blockKind !== null) out['wfp.block.kind'] = e.blockKind;
-  if (e.executablePath !== '') out['process.executable.path'] = e.executablePath;
-  if (e.executableName !== '') out['process.executable.name'] = e.executableName;
-  if (e.pathMapping === 'unknown-volume') out['wfp.path.mapping'] = e.pathMapping;
-  return out;
 }

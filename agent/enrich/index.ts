@@ -13,7 +13,7 @@ export type { EnricherOptions } from './full-enricher.ts';
 export { loadEnricher, createLiveEnrichment } from './load-enricher.ts';
 export type { LoadEnricherOptions, LiveEnrichment, LiveEnrichmentOptions } from './load-enricher.ts';
 export { shouldLog } from './should-log.ts';
-export { enrichmentAttributes } from './enrichment-attributes.ts';
+export { addAttributionAttributes, enrichmentAttributes } from './enrichment-attributes.ts';
 export type { EnrichmentAttributes } from './enrichment-attributes.ts';
 export { BLOCK_KIND_RULES, classifyBlock, weightClass } from './block-classification.ts';
 export type { BlockKindRule, ClassifyInput, Classification } from './block-classification.ts';

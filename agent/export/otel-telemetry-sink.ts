@@ -225,14 +225,15 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     return { events, logRecords, exported, failed, dropped, metricExportsFailed: metricTally.failed, lastError: last };
   };
 
-  const flush = async (): Promise<FlushResult> => {
+  const flush = async (what: 'all' | 'logs' = 'all'): Promise<FlushResult> => {
+    const withMetrics = what === 'all';
     const problems: unknown[] = [];
     // What failed before goes again first (the SDK forgot it); then both signals at once: against a backend
     // that is down, each waits out its own export timeout.
     await Promise.all(logExporters.map((e) => e.resendPending()));
     await Promise.all([
       processors.length > 0 ? loggerProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
-      readers.length > 0 ? meterProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
+      withMetrics && readers.length > 0 ? meterProvider.forceFlush().catch((e: unknown) => void problems.push(e)) : null,
     ]);
     const now = stats();
     const rejected = Math.max(0, ...logTallies.map((t) => t.rejected));
@@ -240,13 +241,13 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     const newRejected = rejected - reported.rejected;
     const newDropped = now.dropped - reported.dropped;
     const newMetricFailed = metricTally.failed - reported.metricFailed;
-    reported = { rejected, dropped: now.dropped, metricFailed: metricTally.failed };
+    reported = { rejected, dropped: now.dropped, metricFailed: withMetrics ? metricTally.failed : reported.metricFailed };
     // Cumulative metrics: a failed push is repaired by the next good one. Delta: every failed push lost counts.
-    const metricsBad = metricTallyUsed && (metricOptions.value.temporality === 'delta' ? newMetricFailed > 0 : !metricTally.lastOk);
+    const metricsBad = withMetrics && metricTallyUsed && (metricOptions.value.temporality === 'delta' ? newMetricFailed > 0 : !metricTally.lastOk);
     // ok only when every log record emitted so far was accepted (or refused for good and reported once).
     if (pending === 0 && newRejected === 0 && newDropped === 0 && !metricsBad && problems.length === 0) return { ok: true };
 
-    const failing = [...logTallies, metricTally].filter((t) => !t.lastOk);
+    const failing = [...logTallies, ...(withMetrics ? [metricTally] : [])].filter((t) => !t.lastOk);
     const classified = failing.map((t) => refine(classifyExportError(t.lastError), t.url === null ? null : (responses?.last(t.url) ?? null)));
     const retryAfter = classified.flatMap((c) => (c.retryAfterMs === null ? [] : [c.retryAfterMs]));
     const parts: string[] = [];

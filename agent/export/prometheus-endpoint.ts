@@ -2,7 +2,7 @@
 // format) served by our own http server, so port 0 works and the real URL is known to print.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 
 export interface PrometheusEndpoint {
   readonly reader: PrometheusExporter;
@@ -14,6 +14,8 @@ export interface PrometheusEndpoint {
 export type EndpointOutcome = { readonly ok: true; readonly value: PrometheusEndpoint } | { readonly ok: false; readonly problem: string };
 
 export async function startPrometheusEndpoint(host: string, port: number): Promise<EndpointOutcome> {
+  // Loaded only when the endpoint is on: the package costs ~8.5 MB RSS (Node 24, Linux x64).
+  const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
   const reader = new PrometheusExporter({ preventServerStart: true });
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?') === true)) {

@@ -14,8 +14,12 @@ export interface TelemetrySink {
    * `count` mode) and the event itself for the metric counters. Synchronous and never throws.
    */
   emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void;
-  /** Export everything emitted so far; resolves once the backends acknowledged it, or with why not. */
-  flush(): Promise<FlushResult>;
+  /**
+   * Export everything emitted so far; resolves once the backends acknowledged it, or with why not. `'logs'`
+   * sends only the log records and leaves the metrics to their next push (a replay flushes logs chunk by chunk
+   * and everything once at the end, rather than pushing every metric series again per chunk).
+   */
+  flush(what?: 'all' | 'logs'): Promise<FlushResult>;
   /** Flush and release everything; idempotent. */
   shutdown(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // WfpEvent + enrichment -> the exported log record. The single mapping both `explain` and the exporters use.
 import type { WfpEvent, NetworkEvent } from '../interpret/index.ts';
 import { OTEL_TRANSPORTS } from '../interpret/index.ts';
-import { enrichmentAttributes } from '../enrich/index.ts';
+import { addAttributionAttributes } from '../enrich/index.ts';
 import type { BlockKind, EventEnrichment } from '../enrich/index.ts';
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { eventNameFor } from './event-names.ts';
@@ -103,8 +103,14 @@ export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment):
 function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.directionCode !== null) a['wfp.direction'] = n.direction;
   a['wfp.outcome'] = n.outcome;
-  setEndpoint(a, 'network.local', n.sides.local);
-  if (n.sides.peer !== null) setEndpoint(a, 'network.peer', n.sides.peer);
+  const local = n.sides.local;
+  set(a, 'network.local.address', local.address);
+  if (local.port !== null) a['network.local.port'] = local.port;
+  const peer = n.sides.peer;
+  if (peer !== null) {
+    set(a, 'network.peer.address', peer.address);
+    if (peer.port !== null) a['network.peer.port'] = peer.port;
+  }
   a['wfp.sides.resolution'] = n.sides.resolution;
   if (n.ipVersion !== null) a['network.type'] = n.ipVersion;
   if (n.protocol.name !== null && OTEL_TRANSPORTS.has(n.protocol.name)) a['network.transport'] = n.protocol.name;
@@ -123,10 +129,7 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.remoteUserId !== null) a['wfp.remote_user.sid'] = n.remoteUserId;
   if (n.remoteMachineId !== null) a['wfp.remote_machine.sid'] = n.remoteMachineId;
   // Filter, rule and block kind as the enrich stage names them (its README "Attribution" section).
-  const enriched = enrichmentAttributes(e);
-  for (const key in enriched) {
-    if (key.startsWith('wfp.filter.') || key.startsWith('security_rule.') || key === 'wfp.block.kind') a[key] = enriched[key]!;
-  }
+  addAttributionAttributes(a, e);
 }
 
 function mapProcess(a: Attrs, pid: number | null, name: string, e: EventEnrichment, rawPath: string): void {
@@ -138,11 +141,6 @@ function mapProcess(a: Attrs, pid: number | null, name: string, e: EventEnrichme
   a['wfp.application.path_mapping'] = e.pathMapping;
 }
 
-function setEndpoint(a: Attrs, prefix: string, ep: { address: string; port: number | null }): void {
-  set(a, `${prefix}.address`, ep.address);
-  if (ep.port !== null) a[`${prefix}.port`] = ep.port;
-}
-
 function set(a: Attrs, key: string, value: string): void {
   if (value !== '') a[key] = value;
 }
@@ -152,13 +150,19 @@ function describeNetwork(n: NetworkEvent, e: EventEnrichment): string {
   const proto = (n.protocol.name ?? (n.protocol.number === null ? '' : `protocol ${n.protocol.number}`)).toUpperCase();
   const app = n.application.executableName || 'no application';
   const local = endpointText(n.sides.local);
-  const what =
-    n.kind === 'connection' ? `${n.direction} ${proto} connection` : n.kind === 'packet' ? `${n.direction} ${proto} packet` : `${proto} ${n.kind}`;
+  // Words joined by single spaces, skipping the empty ones (no direction, no protocol).
+  const what = words(n.kind === 'connection' || n.kind === 'packet' ? [n.direction, proto, n.kind] : [proto, n.kind]);
   const peer = n.sides.peer === null ? '' : ` ${n.direction === 'outbound' ? 'to' : 'from'} ${endpointText(n.sides.peer)}`;
   const layer = n.layer.name ?? n.layer.raw;
   const filter = e.filter !== null ? `filter "${e.filter.name}"` : n.filterRtId !== null && n.filterRtId !== 0 ? `filter ${n.filterRtId}` : 'no filter id';
   const kind = e.blockKind !== null && e.blockKind !== 'unknown' ? `, ${e.blockKind}` : '';
-  return `${verb} ${what.replace(/\s+/g, ' ').trim()} of ${app} on ${local}${peer} (layer ${layer}, ${filter}${kind}).`;
+  return `${verb} ${what} of ${app} on ${local}${peer} (layer ${layer}, ${filter}${kind}).`;
+}
+
+function words(parts: readonly string[]): string {
+  let out = '';
+  for (const p of parts) if (p !== '') out = out === '' ? p : `${out} ${p}`;
+  return out;
 }
 
 function endpointText(ep: { address: string; port: number | null }): string {

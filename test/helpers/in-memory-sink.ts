@@ -20,6 +20,8 @@ export interface InMemorySink extends TelemetrySink {
   /** Emitted, not yet acknowledged. */
   readonly pending: Emitted[];
   flushCalls: number;
+  /** What each flush was asked to send, in order. */
+  readonly flushes: ('all' | 'logs')[];
   /** While set, every flush fails with this result (an outage). */
   failing: FlushResult | null;
   /** The next n flushes fail with `failing ?? a retryable outage`. */
@@ -41,6 +43,7 @@ export function createInMemorySink(): InMemorySink {
     exported: [],
     pending: [],
     flushCalls: 0,
+    flushes: [],
     failing: null,
     flushDelayMs: 0,
     onFlush: null,
@@ -52,8 +55,9 @@ export function createInMemorySink(): InMemorySink {
     emit(event, enrichment, record) {
       sink.pending.push({ event, enrichment, record });
     },
-    async flush() {
+    async flush(what = 'all') {
       sink.flushCalls++;
+      sink.flushes.push(what);
       sink.onFlush?.();
       if (sink.flushDelayMs > 0) await new Promise((r) => setTimeout(r, sink.flushDelayMs));
       const failure = sink.failing ?? (failCount > 0 ? (failCount--, failResult) : null);

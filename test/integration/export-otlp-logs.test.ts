@@ -4,12 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { loadConfig } from '../../agent/config/index.ts';
+import { loadConfig, parseConfig } from '../../agent/config/index.ts';
 import { loadEnricher } from '../../agent/enrich/index.ts';
 import type { TelemetryRecord } from '../../agent/telemetry/index.ts';
 import { loadReplayFile } from '../../agent/source/index.ts';
-import { createFilePipeline } from '../../agent/cli/file-input.ts';
-import { replayCommand } from '../../agent/cli/commands/replay-command.ts';
+import { createFilePipeline, loadItems } from '../../agent/cli/file-input.ts';
+import { replayCommand, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
+import { createOtelTelemetrySink } from '../../agent/export/index.ts';
 import { AGENT_VERSION } from '../../agent/shared/index.ts';
 import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { OtlpReceiver, ReceivedLog } from '../helpers/otlp-receiver.ts';
@@ -133,15 +134,26 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
     });
   }
 
-  it('sends delta temporality when metrics.temporality is delta: the points of all pushes add up to the counts', async () => {
+  it('sends delta temporality when metrics.temporality is delta: the points of several pushes add up to the counts', async () => {
     const receiver: OtlpReceiver = await startOtlpReceiver();
     try {
-      const config = dir.write(
-        'delta.yaml',
+      // One replay pushes its metrics once, at the end; three slices into one sink push three times.
+      const config = parseConfig(
         `exporters:\n  otlp:\n    endpoint: ${receiver.url}\n    logs: false\n  batch: {max_queue_size: 100, max_export_batch_size: 40}\nmetrics: {temporality: delta}\n`,
+        { file: 'delta.yaml', env: () => undefined },
       );
-      const io = captureIo();
-      assert.equal(await replayCommand.run(['--config', config, ...files], io), 0, io.err());
+      const created = await createOtelTelemetrySink({ config, env: () => undefined });
+      assert.ok(created.ok, created.ok ? '' : created.problems.join('\n'));
+      const enricher = loadEnricher({ config });
+      assert.ok(enricher.ok);
+      const pipeline = createFilePipeline(config, enricher.value);
+      const { items } = loadItems(files, pipeline, (line) => assert.fail(line));
+      const third = Math.ceil(items.length / 3);
+      for (let start = 0; start < items.length; start += third) {
+        const r = await replayIntoSink(items.slice(start, start + third), pipeline, created.value, 1000);
+        assert.equal(r.flushError, null);
+      }
+      await created.value.shutdown();
       assert.ok(receiver.pointBatches.length > 1, 'several pushes');
       const totals = new Map<string, number>();
       for (const p of receiver.points) {
