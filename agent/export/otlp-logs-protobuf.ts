@@ -213,9 +213,6 @@ function covered(r: ReadableLogRecord): boolean {
   );
 }
 
-/** One writer reused by every request (encoding is synchronous); it keeps the largest size it needed. */
-const scratch = new Writer(64 * 1024);
-
 /** The request's bytes, or null when a record needs the SDK's full serializer. */
 export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8Array | null {
   // Group by resource, then scope (by identity, as the SDK does).
@@ -231,8 +228,7 @@ export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8A
     if (list === undefined) scopes.set(r.instrumentationScope, (list = []));
     list.push(r);
   }
-  const w = scratch;
-  w.pos = 0;
+  const w = new Writer(Math.max(1024, records.length * 2048));
   for (const [resource, scopes] of byResource) {
     w.byte(tag(1, WIRE_LEN));
     const rl = w.reserve(3);
@@ -269,11 +265,7 @@ export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8A
     }
     w.finish(rl, 3);
   }
-  // Exactly the request's bytes, copied out of the scratch buffer (the transport may hold them while the next
-  // request is encoded): a fresh buffer per request, sized for the worst case, allocated ~2x what is sent.
-  const out = Buffer.allocUnsafeSlow(w.pos);
-  w.bytes.copy(out, 0, 0, w.pos);
-  return out;
+  return w.bytes.subarray(0, w.pos);
 }
 
 function writeLogRecord(w: Writer, r: ReadableLogRecord): void {

@@ -150,19 +150,13 @@ function describeNetwork(n: NetworkEvent, e: EventEnrichment): string {
   const proto = (n.protocol.name ?? (n.protocol.number === null ? '' : `protocol ${n.protocol.number}`)).toUpperCase();
   const app = n.application.executableName || 'no application';
   const local = endpointText(n.sides.local);
-  // Words joined by single spaces, skipping the empty ones (no direction, no protocol).
-  const what = words(n.kind === 'connection' || n.kind === 'packet' ? [n.direction, proto, n.kind] : [proto, n.kind]);
+  // Skip an empty protocol rather than leave a double space.
+  const what = (n.kind === 'connection' || n.kind === 'packet' ? [n.direction, proto, n.kind] : [proto, n.kind]).filter((w) => w !== '').join(' ');
   const peer = n.sides.peer === null ? '' : ` ${n.direction === 'outbound' ? 'to' : 'from'} ${endpointText(n.sides.peer)}`;
   const layer = n.layer.name ?? n.layer.raw;
   const filter = e.filter !== null ? `filter "${e.filter.name}"` : n.filterRtId !== null && n.filterRtId !== 0 ? `filter ${n.filterRtId}` : 'no filter id';
   const kind = e.blockKind !== null && e.blockKind !== 'unknown' ? `, ${e.blockKind}` : '';
   return `${verb} ${what} of ${app} on ${local}${peer} (layer ${layer}, ${filter}${kind}).`;
-}
-
-function words(parts: readonly string[]): string {
-  let out = '';
-  for (const p of parts) if (p !== '') out = out === '' ? p : `${out} ${p}`;
-  return out;
 }
 
 function endpointText(ep: { address: string; port: number | null }): string {
