@@ -194,6 +194,24 @@ describe('OTel sink error paths', { skip }, () => {
     await sink.shutdown();
   });
 
+  it("flush('logs') sends the log records only; the next full flush pushes the metrics and reports their failure", async () => {
+    const receiver = await startOtlpReceiver({ answer: (req) => (req.path === '/v1/metrics' ? { status: 400, body: 'no metrics here' } : { status: 200 }) });
+    try {
+      const sink = await sinkFor(`exporters:\n  otlp:\n    endpoint: ${receiver.url}\n    timeout_ms: 2500\n`);
+      const n = await emitAll(sink);
+      assert.deepEqual(await sink.flush('logs'), { ok: true });
+      assert.deepEqual(receiver.requests.map((q) => q.path), ['/v1/logs']);
+      assert.equal(sink.stats().exported, n);
+      const full = await sink.flush();
+      assert.ok(!full.ok, 'not ok');
+      assert.match(full.ok ? '' : full.error, /metrics export failed.*HTTP 400/);
+      assert.deepEqual(receiver.requests.map((q) => q.path), ['/v1/logs', '/v1/metrics']);
+      await sink.shutdown();
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('counts and reports what the batch queue drops when it is full', async () => {
     await withReceiver(() => ({ status: 200 }), async (r) => {
       const sink = await sinkFor(logsOnly(r.url, '  batch: {max_queue_size: 5, max_export_batch_size: 5}\n  prometheus: {enabled: true, port: 0}\n'));
