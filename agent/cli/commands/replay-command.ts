@@ -89,7 +89,7 @@ export async function replayIntoSink(
 /**
  * Events per flush: two export batches, within the queue. Flushing in chunks keeps few records alive at once, so
  * they die young instead of filling the old generation: `npm run bench` (200k events) peaked at ~460 MB RSS
- * with the whole queue (16384) as the chunk, ~300 MB with 4096, 142–178 MB with 1024 (the default, batches of
+ * with the whole queue (16384) as the chunk, ~300 MB with 4096, 140–184 MB with 1024 (the default, batches of
  * 512) and the agent's young-generation cap (`--max-semi-space-size=16`), at the same or better throughput.
  */
 export function replayChunk(config: AgentConfig): number {
