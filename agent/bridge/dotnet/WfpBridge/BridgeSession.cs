@@ -180,15 +180,25 @@ namespace WfpBlockAgent.Bridge
             var token = _cts.Token;
             while (!token.IsCancellationRequested)
             {
-                while (_status.TryDequeue(out var status))
-                {
-                    if (!await SendAsync(status, token).ConfigureAwait(false)) return;
-                }
+                if (!await SendStatusesAsync(token).ConfigureAwait(false)) return;
                 var batch = await _queue.TakeBatchAsync(_options.BatchSize, _options.MaxDelay, SenderIdle, token).ConfigureAwait(false);
+                // A status posted while this loop waited goes before the batch: "subscribing" is posted before the
+                // watcher starts, so it always precedes that subscription's first records.
+                if (!await SendStatusesAsync(token).ConfigureAwait(false)) return;
                 if (batch.Count == 0) continue;
                 _control.Set();
                 if (!await SendAsync(Messages.Records(batch, NewestRecordId()), token).ConfigureAwait(false)) return;
             }
+        }
+
+        /// <summary>Sends the pending status messages in order; false when the session stops.</summary>
+        private async Task<bool> SendStatusesAsync(CancellationToken token)
+        {
+            while (_status.TryDequeue(out var status))
+            {
+                if (!await SendAsync(status, token).ConfigureAwait(false)) return false;
+            }
+            return true;
         }
 
         /// <summary>Sends until JS answers; false when the session stops (or JS asked it to).</summary>
