@@ -3,7 +3,8 @@
 // own), and Winlogbeat / Elastic (`winlog.event_id`, `winlog.event_data`, …).
 import type { RawRecord, RecordOrigin } from './raw-record.ts';
 import type { DecodeResult } from './decode-result.ts';
-import { normalizeGuid, normalizeKeywords, normalizeTime, readDateTime, toIntOrNull } from './normalize.ts';
+import { readDateTime } from '../shared/index.ts';
+import { normalizeGuid, normalizeKeywords, normalizeTime, toIntOrNull } from './normalize.ts';
 
 /** Top-level keys that NXLog/Logstash add; everything else at the top level is EventData. */
 const SHIPPER_KEYS = new Set([

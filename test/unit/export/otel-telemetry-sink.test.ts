@@ -9,6 +9,7 @@ import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { createEventPipeline } from '../../../agent/pipeline/index.ts';
 import type { ProcessedEvent } from '../../../agent/pipeline/index.ts';
 import { loadReplayFile } from '../../../agent/source/index.ts';
+import { msDocsFiles, otrfFiles } from '../../helpers/fixtures.ts';
 import { EventLogRecord, classifyExportError, createOtelTelemetrySink, hrNow, parseRfc3339 } from '../../../agent/export/index.ts';
 import { parseRetryAfter } from '../../../agent/export/http-response-observer.ts';
 
@@ -120,6 +121,32 @@ describe('parseRfc3339 / EventLogRecord', () => {
     assert.deepEqual(parseRfc3339('2023-08-15T07:33:55.5+02:00'), [1692077635, 500000000]);
     assert.equal(parseRfc3339(''), null);
     assert.equal(parseRfc3339('15/08/2023'), null);
+  });
+
+  it('reads every form exactly as Date.parse and the fraction digits would (fast UTC path and general path alike)', () => {
+    // The reference: the fraction read as text, the rest by Date.parse (what the reader did before its fast path).
+    const reference = (text: string): [number, number] | null => {
+      const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+      const ms = m === null ? NaN : Date.parse(`${m[1]}${m[3]}`);
+      return m === null || Number.isNaN(ms) ? null : [Math.floor(ms / 1000), Number((m[2] ?? '').padEnd(9, '0'))];
+    };
+    const config = parseConfig('events: {include_allowed: true}\n', { file: 't', env: () => undefined });
+    const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
+    const times = [...msDocsFiles(), ...otrfFiles()].flatMap((f) =>
+      loadReplayFile(f).items.flatMap((item) => {
+        const r = pipeline.process(item);
+        return r.ok && r.value.disposition !== 'not-collected' ? [r.value.record.timestamp] : [];
+      }),
+    );
+    assert.ok(times.length > 1000, `only ${times.length} bundled event times`);
+    const edges = [
+      '2023-08-15T05:33:55.1Z', '2023-08-15T05:33:55.123456789Z', '2023-08-15T05:33:55.1234567890Z', '2023-08-15T05:33:55.Z',
+      '2023-02-30T00:00:00Z', '2024-02-29T23:59:59Z', '2023-01-01T24:00:00Z', '2016-12-31T23:59:60Z', '2023-13-01T00:00:00Z',
+      '0000-01-01T00:00:00Z', '0099-12-31T23:59:59Z', '0100-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z',
+      '2023-08-15 05:33:55Z', '2023-08-15T05:33:55z', '2023-08-15T05:33:55', '2023-08-15T05:33:55Z ', '2023-08-15T05:33:55.5-07:30',
+      '2023-08-15T05:33:55+24:00', '2023-8-15T05:33:55Z', '2023-08-15T05:33:5aZ',
+    ];
+    for (const text of [...times, ...edges]) assert.deepEqual(parseRfc3339(text), reference(text), text);
   });
 
   it('takes the event time, or the emit time when the event had no usable time', () => {
