@@ -21,9 +21,11 @@ export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment):
     'windows.event.id': raw.eventId,
   };
   if (raw.recordId !== null) a['windows.event.record_id'] = raw.recordId;
-  set(a, 'windows.event.provider', raw.provider);
-  set(a, 'windows.event.channel', raw.channel);
-  set(a, 'host.name', raw.computer);
+  // Stores with literal keys, not through set(): every event runs these, and one keyed store shared by all keys
+  // was ~5% of the CPU an event costs before export (CPU profile over the bench's events).
+  if (raw.provider !== '') a['windows.event.provider'] = raw.provider;
+  if (raw.channel !== '') a['windows.event.channel'] = raw.channel;
+  if (raw.computer !== '') a['host.name'] = raw.computer;
   if (raw.timeQuality !== 'exact') a['windows.event.time_quality'] = raw.timeQuality;
 
   let severity: { number: number; text: string } = INFO;
@@ -104,11 +106,11 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.directionCode !== null) a['wfp.direction'] = n.direction;
   a['wfp.outcome'] = n.outcome;
   const local = n.sides.local;
-  set(a, 'network.local.address', local.address);
+  if (local.address !== '') a['network.local.address'] = local.address;
   if (local.port !== null) a['network.local.port'] = local.port;
   const peer = n.sides.peer;
   if (peer !== null) {
-    set(a, 'network.peer.address', peer.address);
+    if (peer.address !== '') a['network.peer.address'] = peer.address;
     if (peer.port !== null) a['network.peer.port'] = peer.port;
   }
   a['wfp.sides.resolution'] = n.sides.resolution;
@@ -117,7 +119,8 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.protocol.number !== null) a['wfp.protocol.number'] = n.protocol.number;
   if (n.protocol.name !== null) a['wfp.protocol.name'] = n.protocol.name;
   mapProcess(a, n.processId, n.application.executableName, e, n.application.raw);
-  set(a, 'wfp.layer.name', n.layer.name ?? n.layer.raw);
+  const layer = n.layer.name ?? n.layer.raw;
+  if (layer !== '') a['wfp.layer.name'] = layer;
   if (n.layer.code !== null) a['wfp.layer.code'] = n.layer.code;
   if (n.layerRtId !== null) a['wfp.layer.id'] = n.layerRtId;
   if (n.filterRtId !== null) a['wfp.filter.id'] = n.filterRtId;
@@ -135,9 +138,9 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
 function mapProcess(a: Attrs, pid: number | null, name: string, e: EventEnrichment, rawPath: string): void {
   if (pid !== null) a['process.pid'] = pid;
   if (rawPath === '' || rawPath === '-') return; // kernel-level drops name no application
-  set(a, 'process.executable.path', e.executablePath || rawPath);
-  set(a, 'process.executable.name', name);
-  if (e.executablePath !== '' && e.executablePath !== rawPath) set(a, 'wfp.application.nt_path', rawPath);
+  a['process.executable.path'] = e.executablePath || rawPath;
+  if (name !== '') a['process.executable.name'] = name;
+  if (e.executablePath !== '' && e.executablePath !== rawPath) a['wfp.application.nt_path'] = rawPath;
   a['wfp.application.path_mapping'] = e.pathMapping;
 }
 
