@@ -8,6 +8,8 @@ import type { AuditPolicyConfig } from './audit-config.ts';
 export interface ServiceConfig {
   readonly environment: string;
   readonly instance_id: string;
+  /** Extra resource attributes (site, team, ...); beat OTEL_RESOURCE_ATTRIBUTES key by key. */
+  readonly resource_attributes: Readonly<Record<string, string>>;
 }
 
 export type PacketDropMode = 'log' | 'count' | 'off';

@@ -151,6 +151,8 @@ function expectation(e: ErrorObject): string {
       return `expected a number ${String(p['comparison'])} ${String(p['limit'])}`;
     case 'pattern':
       return `expected text matching ${String(p['pattern'])}`;
+    case 'minLength':
+      return `expected ${e.propertyName !== undefined ? 'a key' : 'text'} of at least ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}`;
     case 'uniqueItems':
       return 'expected no duplicate items';
     default:

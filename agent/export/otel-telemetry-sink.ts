@@ -45,7 +45,7 @@ export interface OtelSinkOptions {
   readonly env: EnvLookup;
   /** Where the console exporters write (default: process.stdout). */
   readonly write?: Write;
-  /** Tests pass a fixed resource; default: detected (host, OS) plus the service attributes. */
+  /** Tests pass a fixed resource; default: detected (host, OS) plus the service attributes (config, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME). */
   readonly resource?: Resource;
   readonly readFile?: ReadFile;
   /**
@@ -105,6 +105,12 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   const metricOptions = resolveMetricSettings(metrics, options.env);
   for (const o of [logsSettings, metricSettings, metricOptions]) if (o !== null && !o.ok) problems.push(...o.problems);
   if (problems.length > 0 || !metricOptions.ok) return { ok: false, problems };
+  let resource = options.resource;
+  if (resource === undefined) {
+    const created = await createAgentResource(options.config.service, options.env);
+    if (!created.ok) return { ok: false, problems: [created.problem] };
+    resource = created.value;
+  }
 
   // Self-metric for failed exports; the counter exists once the MeterProvider does (readers come first).
   let failures: Counter | null = null;
@@ -149,7 +155,6 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     destinations.push(`metrics → Prometheus pull ${prometheus.url}`);
   }
 
-  const resource = options.resource ?? (await createAgentResource(options.config.service));
   const meterProvider = new MeterProvider({
     resource,
     readers,

@@ -9,4 +9,6 @@ export { createMetricAttributeMapper, OVERFLOW_ATTRIBUTES, ATTR as METRIC_ATTRIB
 export type { MetricAttributeMapper } from './metric-attributes.ts';
 export { createMetricRecorder } from './metric-recorder.ts';
 export type { MetricRecorder, MetricRecorderOptions } from './metric-recorder.ts';
-export { createAgentResource, SERVICE_NAME } from './otel-resource.ts';
+export { createAgentResource } from './otel-resource.ts';
+export type { ResourceOutcome } from './otel-resource.ts';
+export { parseResourceAttributesVariable, serviceResourceAttributes, SERVICE_NAME } from './resource-attributes.ts';

@@ -80,7 +80,7 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
           `${protocol.replace('/', '-')}-${compression}.yaml`,
           `exporters:\n  otlp:\n    endpoint: ${receiver.url}\n    protocol: ${protocol}\n    compression: ${compression}\n` +
             // small batches and queue, so the fixtures take several requests and several flushes
-            `  batch: {max_queue_size: 100, max_export_batch_size: 40}\nservice: {environment: test}\n`,
+            `  batch: {max_queue_size: 100, max_export_batch_size: 40}\nservice: {environment: test, resource_attributes: {site: lab}}\n`,
         );
         const io = captureIo();
         const code = await replayCommand.run(['--config', config, ...files], io);
@@ -106,6 +106,7 @@ describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
         assert.equal(first.resource['service.version'], AGENT_VERSION);
         assert.equal(first.resource['host.name'], hostname());
         assert.equal(first.resource['deployment.environment.name'], 'test');
+        assert.equal(first.resource['site'], 'lab');
         assert.equal(typeof first.resource['os.type'], 'string');
         assert.notEqual(first.resource['service.instance.id'], '');
         assert.equal(first.scope, 'wfp-block-agent');

@@ -23,6 +23,9 @@ describe('wfp-agent replay', { skip: protoUnavailable() ?? false }, () => {
     const io2 = captureIo({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     assert.equal(await replayCommand.run([FILE], io2), 2);
     assert.match(io2.err(), /OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/protobuf or http\/json, found "grpc"/);
+    const io3 = captureIo({ OTEL_RESOURCE_ATTRIBUTES: 'site=berlin,team' });
+    assert.equal(await replayCommand.run([FILE], io3), 2);
+    assert.match(io3.err(), /OTEL_RESOURCE_ATTRIBUTES: entry 2 \("team"\): expected key=value/);
   });
 
   it('exits 1 and says why when the backend refuses, 0 when it accepts; env endpoints apply', async () => {
@@ -37,10 +40,14 @@ describe('wfp-agent replay', { skip: protoUnavailable() ?? false }, () => {
       assert.equal(receiver.requests[0]?.headers['authorization'], 'Bearer t0k');
 
       refuse = false;
-      const ok = captureIo(env);
+      // The resource variables apply too; config (none here) would win key by key.
+      const ok = captureIo({ ...env, OTEL_RESOURCE_ATTRIBUTES: 'site=berlin,team=net%20ops', OTEL_SERVICE_NAME: 'wfp-edge' });
       assert.equal(await replayCommand.run([FILE], ok), 0, ok.err());
       assert.match(ok.err(), /Log records: 1 emitted, 1 exported, 0 failed, 0 dropped/);
       assert.equal(receiver.logs.length, 1);
+      assert.equal(receiver.logs[0]!.resource['site'], 'berlin');
+      assert.equal(receiver.logs[0]!.resource['team'], 'net ops');
+      assert.equal(receiver.logs[0]!.resource['service.name'], 'wfp-edge');
     } finally {
       await receiver.close();
     }
