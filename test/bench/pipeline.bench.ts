@@ -6,6 +6,7 @@
 // Each side: best of BENCH_RUNS (default 3) runs. Last line:
 // events_per_second=N cpu_us_per_event=C peak_rss_mb=M sdk_floor_ratio=R
 import { spawn } from 'node:child_process';
+import module from 'node:module';
 import { arch, cpus, platform, release } from 'node:os';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -18,6 +19,12 @@ import type { SourceItem } from '../../agent/source/index.ts';
 import { createFilePipeline } from '../../agent/cli/file-input.ts';
 import { replayChunk, replayIntoSink } from '../../agent/cli/commands/replay-command.ts';
 import { benchInput } from './bench-input.ts';
+
+// test/bench/compile-only.mjs loads this file only to fill the compile cache.
+if (process.env['WFP_BENCH_COMPILE_ONLY'] === '1') {
+  module.flushCompileCache?.();
+  process.exit(0);
+}
 
 const TARGET = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent', 'host.name': 'bench' });

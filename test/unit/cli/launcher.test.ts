@@ -48,4 +48,22 @@ describe('wfp-agent launcher', () => {
     assert.deepEqual(v8Flags(pkg.scripts['bench']!), flags);
     assert.match(pkg.scripts['bench']!, /--import \.\/agent\/cli\/compile-cache\.mjs /);
   });
+
+  it('npm run bench compiles first, so the measured run starts from the cache like the service', async () => {
+    const [compile, measured] = pkg.scripts['bench']!.split(' && ');
+    assert.equal(compile, 'node test/bench/compile-only.mjs test/bench/pipeline.bench.ts');
+    assert.match(measured!, / test\/bench\/pipeline\.bench\.ts$/);
+    const cache = mkdtempSync(join(tmpdir(), 'wfp-cc-'));
+    try {
+      const env = { ...process.env, NODE_COMPILE_CACHE: cache };
+      const out = await run(process.execPath, ['test/bench/compile-only.mjs', 'test/bench/pipeline.bench.ts'], { env, cwd: root });
+      // Loaded and compiled, not run: no receiver, no figures.
+      assert.match(out.stdout, /^compile step \(test\/bench\/pipeline\.bench\.ts\): peak \d+ MB RSS, cache in /);
+      assert.doesNotMatch(out.stdout, /events_per_second/);
+      const entries = readdirSync(cache, { recursive: true }).length;
+      assert.ok(entries > 50, `compile cache holds ${entries} entries`);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
 });
