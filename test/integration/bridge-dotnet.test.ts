@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
@@ -32,7 +32,10 @@ function dotnet(args: string[]): Promise<Run> {
 
 const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
 const skip = hasDotnet ? false : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (CI installs it)';
-const edgeSkip = existsSync(join(EDGE, 'build/Release/edge_coreclr.node'))
+// The step's marker, not the native module alone: a build can link edge_coreclr.node and still fail on the
+// managed bootstrap, and that half-built edge-js cannot load an assembly.
+const edgeBuilt = existsSync(join(ROOT, '.tools/edge-js')) && readdirSync(join(ROOT, '.tools/edge-js')).some((f) => f.startsWith('built-edge-js-'));
+const edgeSkip = edgeBuilt && !existsSync(EDGE_FAILED)
   ? false
   : `edge-js is not built in .tools/edge-js (test/setup/steps/11-edge-js.sh): ${existsSync(EDGE_FAILED) ? readFileSync(EDGE_FAILED, 'utf8').trim() : 'the step has not run'}`;
 

