@@ -7,6 +7,12 @@
 // - `--v8-pool-size=1`: one V8 helper thread instead of four; the runs that peaked at 160–184 MB were extra
 //   threads' malloc arenas, not the heap (the heap's high-water mark differed by ~4 MB). With it, 139–144 MB in
 //   eleven runs, throughput unchanged.
-import './compile-cache.mjs';
+import { nodeVersionProblem } from './node-version.mjs';
 
+const problem = nodeVersionProblem(process.version, process.execPath);
+if (problem !== null) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(2);
+}
+await import('./compile-cache.mjs');
 await import('./wfp-agent.ts');

@@ -2,8 +2,8 @@
 // way of starting the agent passes the same V8 flags (the bench measures the agent as it is launched).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,8 @@ interface PackageJson {
   readonly bin: Record<string, string>;
   readonly scripts: Record<string, string>;
 }
+import { nodeVersionProblem } from '../../../agent/cli/node-version.mjs';
+
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
 /** The `--flag=number` options of a command line (the V8 settings), in order. */
@@ -38,6 +40,32 @@ describe('wfp-agent launcher', () => {
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a Node older than 24 in one line that says which Node and what to run instead', () => {
+    assert.equal(nodeVersionProblem('v24.21.0', '/x/node'), null);
+    assert.equal(nodeVersionProblem('v25.0.1', '/x/node'), null);
+    for (const old of ['v20.20.2', 'v22.18.0', 'v23.11.1', 'garbage']) {
+      const problem = nodeVersionProblem(old, '/usr/bin/node');
+      assert.ok(problem !== null, old);
+      assert.match(problem, new RegExp(`^wfp-agent: needs Node\\.js 24 or later, but /usr/bin/node is ${old}; run it with the repo's pinned Node`));
+      assert.doesNotMatch(problem, /\n/);
+    }
+  });
+
+  // The machine's own Node, when it is an older one (Node 20 on the CI machines): the launcher must stop before
+  // any TypeScript loads, with exit 2 and the one line, instead of Node's ERR_UNKNOWN_FILE_EXTENSION.
+  const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
+  const systemVersion = systemNode === undefined ? '' : execFileSync(systemNode, ['--version'], { encoding: 'utf8' }).trim();
+  const olderNode = systemNode !== undefined && nodeVersionProblem(systemVersion, systemNode) !== null;
+  it('stops on an older system Node with exit 2 and that line', { skip: olderNode ? false : `no Node older than 24 on this machine (${systemNode ?? 'none'} ${systemVersion})` }, async () => {
+    const failed = await run(systemNode!, [launcher, '--version']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    assert.ok(failed !== null, 'the launcher ran on an older Node');
+    assert.equal(failed.code, 2);
+    assert.equal(failed.stderr, `${nodeVersionProblem(systemVersion, systemNode!)!}\n`);
   });
 
   it('passes the same V8 flags as npm start and npm run bench', () => {
