@@ -3,7 +3,8 @@
 // CPU is not ours). Beside it, the floor (`sdk_floor_ratio`'s denominator): the same number of already-built log
 // records through the log exporter the sink builds (the SDK's batch processor and OTLP transport, our protobuf
 // encoder), in the same run. Both flush chunk by chunk like `replay` and the live pump.
-// Each side: best of BENCH_RUNS (default 3) runs. Last line:
+// `npm run bench` runs test/bench/compile-only.mjs first, so this process starts from Node's compile cache, as the
+// service does after its first start. Each side: best of BENCH_RUNS (default 3) runs. Last line:
 // events_per_second=N cpu_us_per_event=C peak_rss_mb=M sdk_floor_ratio=R
 import { spawn } from 'node:child_process';
 import module from 'node:module';
