@@ -20,7 +20,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { AgentConfig } from '../config/index.ts';
 import type { WfpEvent } from '../interpret/index.ts';
 import type { EventEnrichment } from '../enrich/index.ts';
-import type { TelemetryRecord } from '../telemetry/index.ts';
+import type { ResourceOutcome, TelemetryRecord } from '../telemetry/index.ts';
 import { createAgentResource, createMetricRecorder } from '../telemetry/index.ts';
 import type { MetricRecorder } from '../telemetry/index.ts';
 import { AGENT_VERSION } from '../shared/index.ts';
@@ -104,13 +104,11 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   const metricSettings = metricsOverOtlp ? resolveOtlpSettings(otlp, 'metrics', options.env) : null;
   const metricOptions = resolveMetricSettings(metrics, options.env);
   for (const o of [logsSettings, metricSettings, metricOptions]) if (o !== null && !o.ok) problems.push(...o.problems);
-  if (problems.length > 0 || !metricOptions.ok) return { ok: false, problems };
-  let resource = options.resource;
-  if (resource === undefined) {
-    const created = await createAgentResource(options.config.service, options.env);
-    if (!created.ok) return { ok: false, problems: [created.problem] };
-    resource = created.value;
-  }
+  const resourceOutcome: ResourceOutcome =
+    options.resource !== undefined ? { ok: true, value: options.resource } : await createAgentResource(options.config.service, options.env);
+  if (!resourceOutcome.ok) problems.push(resourceOutcome.problem);
+  if (problems.length > 0 || !metricOptions.ok || !resourceOutcome.ok) return { ok: false, problems };
+  const resource = resourceOutcome.value;
 
   // Self-metric for failed exports; the counter exists once the MeterProvider does (readers come first).
   let failures: Counter | null = null;

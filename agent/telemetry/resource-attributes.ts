@@ -18,30 +18,33 @@ export type AttributesOutcome =
 
 /**
  * OTEL_RESOURCE_ATTRIBUTES as the OTel spec defines it: `key1=value1,key2=value2` (W3C Baggage without
- * properties), values percent-encoded, surrounding spaces not significant. The spec says to discard a bad value
- * and report it; the agent refuses to start instead, as it does for every malformed OTEL_* variable, so
- * records never reach a backend without the labels an admin rolled out.
+ * properties), values percent-encoded UTF-8, spaces around entries not significant. Empty entries (a trailing
+ * comma from a template) are skipped. The spec says to discard a bad value and report it; the agent refuses to
+ * start instead, as it does for every malformed OTEL_* variable, so records never reach a backend without the
+ * labels an admin rolled out.
  */
 export function parseResourceAttributesVariable(value: string, variable = 'OTEL_RESOURCE_ATTRIBUTES'): AttributesOutcome {
-  const out: Record<string, string> = {};
-  if (value.trim() === '') return { ok: true, value: out };
+  // A Map, not an object: a key like `__proto__` must stay an ordinary key.
+  const out = new Map<string, string>();
   for (const [index, raw] of value.split(',').entries()) {
     const member = raw.trim();
+    if (member === '') continue;
     const where = `${variable}: entry ${index + 1} (${JSON.stringify(member)})`;
-    if (member === '') return { ok: false, problem: `${where}: empty entry; expected key=value pairs separated by commas` };
     const eq = member.indexOf('=');
     if (eq <= 0) return { ok: false, problem: `${where}: expected key=value` };
     const key = member.slice(0, eq).trim();
+    if (key === '' || /[\s",;\\]/.test(key)) return { ok: false, problem: `${where}: the key must be a non-empty token without spaces, quotes, commas, semicolons or backslashes` };
+    const encoded = member.slice(eq + 1).trim();
+    if (encoded.includes(';')) return { ok: false, problem: `${where}: baggage properties (;…) are not supported; percent-encode a literal ; as %3B` };
     let decoded: string;
     try {
-      decoded = decodeURIComponent(member.slice(eq + 1).trim());
+      decoded = decodeURIComponent(encoded);
     } catch {
-      return { ok: false, problem: `${where}: the value is not valid percent-encoding (write a literal % as %25)` };
+      return { ok: false, problem: `${where}: the value is not valid percent-encoded UTF-8 (write a literal % as %25)` };
     }
-    if (key === '' || /[\s",;\\]/.test(key)) return { ok: false, problem: `${where}: the key must be a non-empty token without spaces, quotes, commas, semicolons or backslashes` };
-    out[key] = decoded;
+    out.set(key, decoded);
   }
-  return { ok: true, value: out };
+  return { ok: true, value: Object.fromEntries(out) };
 }
 
 export interface ServiceAttributeInputs {
@@ -58,14 +61,15 @@ export function serviceResourceAttributes(inputs: ServiceAttributeInputs): Attri
   const { service, env } = inputs;
   const fromEnv = parseResourceAttributesVariable(env('OTEL_RESOURCE_ATTRIBUTES') ?? '');
   if (!fromEnv.ok) return fromEnv;
-  const attributes: Record<string, string> = { 'service.name': SERVICE_NAME, ...fromEnv.value };
+  // A Map again (see above); Object.fromEntries then defines every key as an own property.
+  const attributes = new Map<string, string>([['service.name', SERVICE_NAME], ...Object.entries(fromEnv.value)]);
   const serviceName = env('OTEL_SERVICE_NAME')?.trim();
-  if (serviceName !== undefined && serviceName !== '') attributes['service.name'] = serviceName;
-  Object.assign(attributes, service.resource_attributes);
-  if (service.instance_id !== '') attributes['service.instance.id'] = service.instance_id;
-  else if (attributes['service.instance.id'] === undefined || attributes['service.instance.id'] === '')
-    attributes['service.instance.id'] = inputs.hostId !== '' ? inputs.hostId : inputs.fallbackInstanceId();
-  if (service.environment !== '') attributes['deployment.environment.name'] = service.environment;
-  attributes['service.version'] = AGENT_VERSION;
-  return { ok: true, value: attributes };
+  if (serviceName !== undefined && serviceName !== '') attributes.set('service.name', serviceName);
+  for (const [key, value] of Object.entries(service.resource_attributes)) attributes.set(key, value);
+  if (service.instance_id !== '') attributes.set('service.instance.id', service.instance_id);
+  else if ((attributes.get('service.instance.id') ?? '') === '')
+    attributes.set('service.instance.id', inputs.hostId !== '' ? inputs.hostId : inputs.fallbackInstanceId());
+  if (service.environment !== '') attributes.set('deployment.environment.name', service.environment);
+  attributes.set('service.version', AGENT_VERSION);
+  return { ok: true, value: Object.fromEntries(attributes) };
 }

@@ -23,9 +23,11 @@ describe('wfp-agent replay', { skip: protoUnavailable() ?? false }, () => {
     const io2 = captureIo({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     assert.equal(await replayCommand.run([FILE], io2), 2);
     assert.match(io2.err(), /OTEL_EXPORTER_OTLP_PROTOCOL: expected http\/protobuf or http\/json, found "grpc"/);
-    const io3 = captureIo({ OTEL_RESOURCE_ATTRIBUTES: 'site=berlin,team' });
+    // Every bad variable at once, so a fleet's config is mended in one round.
+    const io3 = captureIo({ OTEL_RESOURCE_ATTRIBUTES: 'site=berlin,team', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
     assert.equal(await replayCommand.run([FILE], io3), 2);
     assert.match(io3.err(), /OTEL_RESOURCE_ATTRIBUTES: entry 2 \("team"\): expected key=value/);
+    assert.match(io3.err(), /OTEL_EXPORTER_OTLP_PROTOCOL: expected/);
   });
 
   it('exits 1 and says why when the backend refuses, 0 when it accepts; env endpoints apply', async () => {

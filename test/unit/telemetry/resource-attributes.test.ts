@@ -10,13 +10,19 @@ describe('OTEL_RESOURCE_ATTRIBUTES', () => {
     assert.deepEqual(r, { ok: true, value: { site: 'berlin', team: 'net ops', 'k.x': 'a,b=c', empty: '' } });
     assert.deepEqual(parseResourceAttributesVariable(''), { ok: true, value: {} });
     assert.deepEqual(parseResourceAttributesVariable('a=1,a=2'), { ok: true, value: { a: '2' } }, 'the last one wins, as in baggage');
+    assert.deepEqual(parseResourceAttributesVariable('a=1,, b=2 ,'), { ok: true, value: { a: '1', b: '2' } }, 'empty entries (a template\'s trailing comma) are skipped');
+    const proto = parseResourceAttributesVariable('__proto__=x,constructor=y');
+    assert.ok(proto.ok);
+    assert.deepEqual(Object.entries(proto.value), [['__proto__', 'x'], ['constructor', 'y']], 'ordinary keys, not prototype tricks');
   });
 
   for (const [value, why] of [
     ['site', /entry 1 \("site"\): expected key=value/],
     ['=berlin', /entry 1 \("=berlin"\): expected key=value/],
-    ['a=1,,b=2', /entry 2 \(""\): empty entry/],
-    ['a=100%', /entry 1 \("a=100%"\): the value is not valid percent-encoding/],
+    ['a=1,b', /entry 2 \("b"\): expected key=value/],
+    ['a=100%', /entry 1 \("a=100%"\): the value is not valid percent-encoded UTF-8/],
+    ['a=%FF', /entry 1 \("a=%FF"\): the value is not valid percent-encoded UTF-8/],
+    ['a=v;p=1', /entry 1 \("a=v;p=1"\): baggage properties \(;…\) are not supported/],
     ['my key=1', /entry 1 .*: the key must be a non-empty token/],
   ] as const) {
     it(`refuses ${JSON.stringify(value)} in one line naming the variable`, () => {
@@ -70,6 +76,13 @@ describe('service resource attributes', () => {
       'deployment.environment.name': 'production',
       'service.version': AGENT_VERSION,
     });
+  });
+
+  it('keeps a __proto__ key from the environment and from config as an attribute', () => {
+    const r = resolve('service:\n  resource_attributes: {__proto__: cfg}\n', { OTEL_RESOURCE_ATTRIBUTES: 'constructor=env' });
+    assert.ok(r.ok);
+    assert.equal(Object.getOwnPropertyDescriptor(r.value, '__proto__')?.value, 'cfg');
+    assert.equal(Object.getOwnPropertyDescriptor(r.value, 'constructor')?.value, 'env');
   });
 
   it('an empty OTEL_SERVICE_NAME is unset; a malformed OTEL_RESOURCE_ATTRIBUTES is refused', () => {
