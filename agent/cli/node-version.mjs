@@ -1,5 +1,6 @@
-// The launcher's first check, in plain JS so it runs on any Node: the agent is TypeScript run by Node's own type
-// stripping, which older Nodes lack (Node 20 fails with ERR_UNKNOWN_FILE_EXTENSION, naming no cause).
+// The launcher's first check, in plain JS so it runs on any Node. The agent is TypeScript run by Node's own type
+// stripping: Node 20 lacks it and fails with ERR_UNKNOWN_FILE_EXTENSION, naming no cause. Nodes 22.18+ and 23.6+
+// have it, but the agent is tested and shipped on Node 24 only, so anything older is refused by policy.
 export const REQUIRED_NODE_MAJOR = 24;
 
 /**

@@ -5,7 +5,8 @@
 # Windows binaries. Everything comes from the npm registry and NuGet. Idempotent (a marker per version).
 # Local patch: edge-js 26.1.0's managed bootstrap asks for System.Console and System.Xml.ReaderWriter 4.3.1,
 # which the NuGet mirror here does not serve; 4.3.0 has the same API, so the copy in .tools is pointed at it.
-# A failure leaves a note and exits 0: the edge-js test then skips and says why.
+# A failure leaves a note and exits 0: the edge-js test then says why, as a skip locally and a failure under CI.
+# test/integration/bridge-dotnet.test.ts names the same marker (edge-js version and Node version).
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
