@@ -153,6 +153,8 @@ function expectation(e: ErrorObject): string {
       return `expected text matching ${String(p['pattern'])}`;
     case 'minLength':
       return `expected ${e.propertyName !== undefined ? 'a key' : 'text'} of at least ${String(p['limit'])} character${p['limit'] === 1 ? '' : 's'}`;
+    case 'not':
+      return e.propertyName !== undefined ? 'expected a key the agent does not set itself' : `expected ${e.message ?? e.keyword}`;
     case 'uniqueItems':
       return 'expected no duplicate items';
     default:

@@ -78,6 +78,13 @@ describe('service resource attributes', () => {
     });
   });
 
+  it('refuses service.version in the config, in one line', () => {
+    assert.throws(
+      () => parseConfig('service:\n  resource_attributes: {site: a, service.version: "9"}\n', { file: 't.yaml', env: () => undefined }),
+      /t\.yaml:2: service\.resource_attributes: expected a key the agent does not set itself, found "service\.version"/,
+    );
+  });
+
   it('keeps a __proto__ key from the environment and from config as an attribute', () => {
     const r = resolve('service:\n  resource_attributes: {__proto__: cfg}\n', { OTEL_RESOURCE_ATTRIBUTES: 'constructor=env' });
     assert.ok(r.ok);
