@@ -1,9 +1,10 @@
 // One pure function decides every OTLP setting: explicit config ?? OTEL_EXPORTER_OTLP_* (per-signal variable
 // first, then the generic one) ?? the OTel default. Problems name the key or variable, what was expected and
 // what was found.
-import type { OtlpCompression, OtlpExporterConfig, OtlpProtocol, MetricsConfig, MetricTemporality } from '../config/index.ts';
+import type { EnvLookup, OtlpCompression, OtlpExporterConfig, OtlpProtocol, MetricsConfig, MetricTemporality } from '../config/index.ts';
 
-export type EnvLookup = (name: string) => string | undefined;
+// One lookup type for every reader of the environment (config's); re-exported for the export API.
+export type { EnvLookup };
 export type Signal = 'logs' | 'metrics';
 
 export interface OtlpTlsSettings {

@@ -4,9 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { detectResources, hostDetector, osDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
-import type { ServiceConfig } from '../config/index.ts';
+import type { EnvLookup, ServiceConfig } from '../config/index.ts';
 import { serviceResourceAttributes } from './resource-attributes.ts';
-import type { EnvLookup } from './resource-attributes.ts';
 
 export type ResourceOutcome = { readonly ok: true; readonly value: Resource } | { readonly ok: false; readonly problem: string };
 

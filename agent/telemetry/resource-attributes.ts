@@ -5,12 +5,10 @@
 //   < config service.resource_attributes < config service.instance_id / service.environment (when set)
 //   < service.version (always the agent's own: a backend must be able to trust it).
 // Config beats the environment, as for every OTLP setting (otlp-settings.ts).
-import type { ServiceConfig } from '../config/index.ts';
+import type { EnvLookup, ServiceConfig } from '../config/index.ts';
 import { AGENT_VERSION } from '../shared/index.ts';
 
 export const SERVICE_NAME = 'wfp-block-agent';
-
-export type EnvLookup = (name: string) => string | undefined;
 
 export type AttributesOutcome =
   | { readonly ok: true; readonly value: Readonly<Record<string, string>> }

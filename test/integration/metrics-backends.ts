@@ -45,8 +45,8 @@ export interface PromSample {
 
 export interface Backend {
   readonly url: string;
-  /** PromQL instant query. */
-  query(promql: string): Promise<PromSample[]>;
+  /** PromQL instant query, now or at `at` (Unix seconds). */
+  query(promql: string, at?: number): Promise<PromSample[]>;
   stop(): Promise<void>;
 }
 
@@ -127,7 +127,7 @@ export async function startVictoriaMetrics(): Promise<Backend> {
     await stop();
     throw new Error(`${String(error)}\n${log.join('')}`);
   }
-  return { url, query: (q) => promQuery(url, q), stop };
+  return { url, query: (q, at) => promQuery(url, q, at === undefined ? '' : `&time=${at}`), stop };
 }
 
 /** Prometheus scraping each `jobs` entry (job name → host:port, path /metrics) every second. */
@@ -162,7 +162,7 @@ export async function startPrometheus(jobs: Readonly<Record<string, string>>): P
     await stop();
     throw new Error(`${String(error)}\n${log.join('')}`);
   }
-  return { url, query: (q) => promQuery(url, q), stop };
+  return { url, query: (q, at) => promQuery(url, q, at === undefined ? '' : `&time=${at}`), stop };
 }
 
 /** Poll a query until `accept` says yes (series appear after indexing / the next scrape), or time out. */
