@@ -44,7 +44,7 @@ const SEVERITY = {
   error: [SeverityNumber.ERROR, 'ERROR'],
 } as const;
 
-/** The 4719 record's attribute names (README "Record contract"), GUID lower-case as there, so both join. */
+/** The 4719 record's attribute names (agent/README.md "Record contract"), GUID lower-case as there, so both join. */
 export function subcategoryAttributes(sub: Subcategory): Record<string, string> {
   return { 'windows.audit.subcategory.name': sub.name, 'windows.audit.subcategory.guid': sub.guid.toLowerCase() };
 }

@@ -1,7 +1,7 @@
 // wfp.block.kind: why a block happened, decided by a first-match decision table over what the catalog and the
 // event say. Structure first (provider, sub-layer, layer, action, weight class), the firewall's own FilterOrigin
 // next, the filter name last (names are localized; only English and the zh-CN names seen in a real snapshot are
-// listed). The README "Attribution" section prints this table; the tests check it row by row.
+// listed). The agent/README.md "Attribution" section prints this table; the tests check it row by row.
 import type { BlockKind, FilterAttribution } from './event-enrichment.ts';
 
 export interface ClassifyInput {
@@ -43,7 +43,7 @@ export function weightClass(weight: string): number | null {
 /** Weight classes of Windows Defender Firewall rules (9 allow rules, 10 block rules; up to 14 for rule kinds
  * with higher precedence). The classes below are the firewall's built-ins (0 boot-time / quarantine, 1
  * quarantine exceptions, 3 and 8 profile defaults "Query User" / "Default Outbound"); 15 is stealth and
- * AppContainer loopback. Observed in a real snapshot (README "Attribution"). */
+ * AppContainer loopback. Observed in a real snapshot (agent/README.md "Attribution"). */
 export function isFirewallRuleClass(cls: number | null): boolean {
   return cls !== null && cls >= 9 && cls <= 14;
 }

@@ -1,4 +1,4 @@
-// The attributes enrichment contributes to a log record, by name (README "Attribution"). The telemetry mapping
+// The attributes enrichment contributes to a log record, by name (agent/README.md "Attribution"). The telemetry mapping
 // may use this or read the fields itself; keys that are unknown are left out, never sent empty.
 import type { EventEnrichment } from './event-enrichment.ts';
 

@@ -1,7 +1,7 @@
 // What enrichment adds to an interpreted event: which filter/rule decided it, what kind of block it was,
 // and the application's path as an admin would write it.
 
-/** Why the traffic was blocked, by the filter that did it (decision table in the README). */
+/** Why the traffic was blocked, by the filter that did it (decision table in agent/README.md). */
 export type BlockKind =
   | 'policy-rule' // an explicit firewall rule or third-party filter
   | 'default-policy' // the profile's default block (WSH/UWP default, no rule matched)
@@ -70,6 +70,6 @@ export interface EventEnrichment {
   readonly filterLookup: FilterLookupStatus;
   /** The catalog was older than `filters.stale_after_s` (or empty) when this event was enriched. */
   readonly catalogStale: boolean;
-  /** Id of the decision-table row that chose `blockKind` (README "Attribution"); '' when not a block. */
+  /** Id of the decision-table row that chose `blockKind` (agent/README.md "Attribution"); '' when not a block. */
   readonly blockKindRule: string;
 }

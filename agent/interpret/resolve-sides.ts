@@ -1,6 +1,6 @@
 // Which side of a network event is this host. Windows is not consistent (WFP-REFERENCE.md "Field
 // semantics"): inbound 5156/5157 put the local side in Source* on some builds and in Dest* on others.
-// Decision order (README "Local and remote sides"):
+// Decision order (agent/README.md "Local and remote sides"):
 //   1. listen/bind: only the local side exists.
 //   2. outbound: Source* is local (every sample agrees).
 //   3. inbound packet events (5150–5153): the packet's destination is local.

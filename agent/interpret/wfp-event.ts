@@ -18,7 +18,7 @@ export interface Endpoint {
   readonly port: number | null;
 }
 
-/** How the local and remote sides of a network event were decided (see README "Local and remote sides"). */
+/** How the local and remote sides of a network event were decided (see agent/README.md "Local and remote sides"). */
 export type SideResolution =
   | 'outbound-source-local' // outbound events: Source* is this host (every sample agrees)
   | 'packet-dest-local' // inbound packet drop: the packet's destination is this host

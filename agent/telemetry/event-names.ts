@@ -1,4 +1,4 @@
-// OTel event name per Windows event id (README "Record contract").
+// OTel event name per Windows event id (agent/README.md "Record contract").
 
 const NAMES: ReadonlyMap<number, string> = new Map([
   [5031, 'wfp.firewall.app_blocked'],

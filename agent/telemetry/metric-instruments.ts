@@ -1,4 +1,4 @@
-// The counters the agent exports, one per kind of event (README "Metrics"). `wfp.connection.blocks` and
+// The counters the agent exports, one per kind of event (agent/README.md "Metrics"). `wfp.connection.blocks` and
 // `wfp.packet.drops` are fixed names that dashboards and alert rules rely on; the rest follow their style.
 // Chosen per event id once, up front, so the hot path is one Map lookup.
 

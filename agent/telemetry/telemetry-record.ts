@@ -1,4 +1,4 @@
-// The record contract: exactly what the agent exports for one event (README "Record contract").
+// The record contract: exactly what the agent exports for one event (agent/README.md "Record contract").
 
 export type AttributeValue = string | number | boolean;
 

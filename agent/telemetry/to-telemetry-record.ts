@@ -131,7 +131,7 @@ function mapNetwork(a: Attrs, n: NetworkEvent, e: EventEnrichment): void {
   if (n.originalProfile !== null) a['wfp.profile.original'] = n.originalProfile.raw;
   if (n.remoteUserId !== null) a['wfp.remote_user.sid'] = n.remoteUserId;
   if (n.remoteMachineId !== null) a['wfp.remote_machine.sid'] = n.remoteMachineId;
-  // Filter, rule and block kind as the enrich stage names them (its README "Attribution" section).
+  // Filter, rule and block kind as the enrich stage names them (its agent/README.md "Attribution" section).
   addAttributionAttributes(a, e);
 }
 

@@ -98,7 +98,7 @@ export function createDemoCommand(options: DemoOptions = {}): Command {
         const url = sink.prometheusUrl ?? '';
         const scraped = await fetch(url).then((r) => r.text()).catch((e: unknown) => `# cannot fetch: ${String(e)}\n`);
         const fixed = scraped.split('\n').filter((l) => /^(# TYPE )?wfp_(connection_blocks|packet_drops)_total\b/.test(l));
-        io.stdout(`\nPrometheus pull endpoint ${url} serves, among the rest (README "Metrics"):\n${fixed.join('\n')}\n`);
+        io.stdout(`\nPrometheus pull endpoint ${url} serves, among the rest (agent/README.md "Metrics"):\n${fixed.join('\n')}\n`);
         if (flag(parsed.parsed, 'serve')) {
           io.stderr(`Serving ${url} until interrupted (Ctrl+C).\n`);
           await (options.waitForStop ?? waitForSignal)();

@@ -10,7 +10,7 @@ import { formatRecordBlock, formatRecordJson } from './format-record.ts';
 const HELP = `Usage: wfp-agent explain [options] FILE...
 
 Print, for each event in the files, exactly the log record the agent would export: event name, time,
-severity, a one-line explanation and every attribute (README "Record contract").
+severity, a one-line explanation and every attribute (agent/README.md "Record contract").
 
 FILE is event XML (wevtutil qe /f:xml, EventRecord.ToXml(), evtxexport; one event, several, or wrapped in
 <Events>; UTF-8 or UTF-16) or JSON lines as NXLog/Logstash/Winlogbeat export them.
