@@ -77,7 +77,7 @@ describe('block classification decision table', () => {
     assert.deepEqual(CASES.map(([id]) => id), BLOCK_KIND_RULES.map((r) => r.id));
   });
 
-  it('agent/README.md's table lists the same rows, in the same order, with the same kinds', () => {
+  it('the agent README table lists the same rows, in the same order, with the same kinds', () => {
     const readme = readFileSync(new URL('../../../agent/README.md', import.meta.url), 'utf8');
     const rows = [...readme.matchAll(/^\| (\d+) \| `([a-z0-9-]+)` \| .* \| `([a-z-]+)` \|$/gm)].map((m) => [m[2], m[3]]);
     assert.deepEqual(rows, BLOCK_KIND_RULES.map((r) => [r.id, r.kind]));
