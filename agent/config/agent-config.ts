@@ -12,12 +12,18 @@ export interface ServiceConfig {
   readonly resource_attributes: Readonly<Record<string, string>>;
 }
 
-export type PacketDropMode = 'log' | 'count' | 'off';
+export type PacketDropMode = 'log' | 'aggregate' | 'count' | 'off';
 
 export interface EventsConfig {
   readonly collect: readonly number[];
   readonly include_allowed: boolean;
   readonly packet_drops: PacketDropMode;
+  /** `aggregate` and rate-limit window: summaries and suppression counts are emitted when it closes (seconds). */
+  readonly aggregate_window_s: number;
+  /** Distinct summary keys per window; later keys fold into one overflow summary. */
+  readonly aggregate_max_keys: number;
+  /** Event id (or `*`: every id except 5031/5155/5157/5159) → log records per second; the rest are only counted. */
+  readonly rate_limits: Readonly<Record<string, number>>;
 }
 
 export interface NetworkConfig {

@@ -283,6 +283,12 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
         }
         recorder?.record(event, enrichment);
       },
+      emitRecord(record: TelemetryRecord): void {
+        if (processors.length === 0) return;
+        logRecords += 1;
+        const logRecord = new EventLogRecord(record, resource, scope, hrNow());
+        for (const p of processors) p.onEmit(logRecord);
+      },
       flush,
       shutdown(): Promise<void> {
         shutdownPromise ??= (async () => {

@@ -14,6 +14,8 @@ export interface TelemetrySink {
    * `count` mode) and the event itself for the metric counters. Synchronous and never throws.
    */
   emit(event: WfpEvent, enrichment: EventEnrichment, record: TelemetryRecord | null): void;
+  /** Take a log record that stands for no single event (flood control's summaries); no metrics. Never throws. */
+  emitRecord(record: TelemetryRecord): void;
   /**
    * Export everything emitted so far; resolves once the backends acknowledged it, or with why not. `'logs'`
    * sends only the log records and leaves the metrics to their next push (a replay flushes logs chunk by chunk

@@ -16,10 +16,12 @@ import { collectedEventIds } from './collected-event-ids.ts';
 
 /**
  * - `logged`: exported as a log record and counted in metrics;
+ * - `aggregated`: packet drops in `aggregate` mode: counted in metrics and in a summary record per key and
+ *   window (flood-control.ts), not sent alone;
  * - `counted`: metrics only (packet drops in `count` mode, routine blocks kept out of the logs);
  * - `not-collected`: the config does not collect this event id: neither logged nor counted.
  */
-export type Disposition = 'logged' | 'counted' | 'not-collected';
+export type Disposition = 'logged' | 'aggregated' | 'counted' | 'not-collected';
 
 export interface ProcessedEvent {
   readonly event: WfpEvent;
@@ -50,6 +52,7 @@ export function createEventPipeline(config: AgentConfig, deps: EventPipelineDeps
   const interpreter = createInterpreter(config.network);
   const collected = collectedEventIds(config.events);
   const countOnlyPackets = config.events.packet_drops === 'count';
+  const aggregatePackets = config.events.packet_drops === 'aggregate';
   const processRecord = (raw: RawRecord): ProcessedEvent => {
     const event = interpreter.interpret(raw);
     const enrichment = deps.enricher.enrich(event);
@@ -58,6 +61,7 @@ export function createEventPipeline(config: AgentConfig, deps: EventPipelineDeps
     if (!collected.has(raw.eventId)) disposition = 'not-collected';
     else if (countOnlyPackets && (raw.eventId === 5152 || raw.eventId === 5153)) disposition = 'counted';
     else if (deps.shouldLog !== undefined && !deps.shouldLog(event, enrichment)) disposition = 'counted';
+    else if (aggregatePackets && (raw.eventId === 5152 || raw.eventId === 5153)) disposition = 'aggregated';
     return { event, enrichment, record, disposition };
   };
   return {

@@ -1,7 +1,7 @@
 export { createLivePump } from './live-pump.ts';
 export type { ItemProcessor, LivePump, LivePumpOptions, PumpSummary, Sleep } from './live-pump.ts';
 export { createPumpMetrics } from './pump-metrics.ts';
-export type { DropReason, ErrorType, PumpMetrics } from './pump-metrics.ts';
+export type { DropReason, ErrorType, NotLoggedReason, PumpMetrics } from './pump-metrics.ts';
 export { createBackoff } from './backoff.ts';
 export type { Backoff, BackoffOptions } from './backoff.ts';
 export { formatSourceEvent } from './format-source-event.ts';

@@ -8,9 +8,15 @@
 // at most one batch is exported twice. A flush the exporter rejects for good (not retryable) drops the batch
 // with a counted reason instead of blocking forever. Stop: the batch in hand gets one last flush; acknowledged
 // only if it succeeds.
+//
+// Flood control (optional, pipeline/flood-control.ts): packet-drop summaries and rate-limit counts are emitted
+// when their window closes (checked after every batch and every empty read) and at stop. Until then the ack is
+// held just before the first event the open window counted, so the checkpoint never passes a count that was
+// not exported; it catches up with the flush that carries the window's records.
 import type { RecordSource, SourceItem } from '../source/index.ts';
 import type { TelemetrySink } from '../export/index.ts';
-import type { PipelineOutcome } from '../pipeline/index.ts';
+import type { FloodControl, PipelineOutcome } from '../pipeline/index.ts';
+import type { TelemetryRecord } from '../telemetry/index.ts';
 import type { PumpMetrics } from './pump-metrics.ts';
 import { createBackoff } from './backoff.ts';
 
@@ -29,6 +35,10 @@ export interface LivePumpOptions {
   readonly log?: (line: string) => void;
   readonly sleep?: Sleep;
   readonly random?: () => number;
+  /** Aggregation and rate limits; without it every event the pipeline logs is sent (and `aggregated` ones too). */
+  readonly flood?: FloodControl;
+  /** Milliseconds for flood control's windows and rate limits (default Date.now). */
+  readonly clock?: () => number;
 }
 
 export interface PumpSummary {
@@ -49,8 +59,11 @@ export function createLivePump(options: LivePumpOptions): LivePump {
   const log = options.log ?? (() => undefined);
   const sleep = options.sleep ?? abortableSleep;
   const backoff = createBackoff({ initialMs: options.backoffInitialMs, maxMs: options.backoffMaxMs, ...(options.random ? { random: options.random } : {}) });
-  const { source, sink, metrics } = options;
+  const { source, sink, metrics, flood } = options;
+  const clock = options.clock ?? Date.now;
   let read = 0;
+  /** Position of the last record handed to the sink (flushed or not). */
+  let lastRead: number | null = null;
   let acknowledged = 0;
   let dropped = 0;
   let flushFailures = 0;
@@ -80,33 +93,59 @@ export function createLivePump(options: LivePumpOptions): LivePump {
     }
   };
 
+  /** Checkpoint everything read, except what an open flood-control window still holds. */
+  const acknowledge = async (count: number): Promise<void> => {
+    if (lastRead === null) return;
+    const held = flood?.heldFrom() ?? null;
+    const upTo = held === null ? lastRead : Math.min(lastRead, held - 1);
+    acknowledged += count;
+    if (upTo !== lastAcknowledged && upTo >= 0) {
+      await source.ack(upTo);
+      lastAcknowledged = upTo;
+    }
+    if (lastAcknowledged !== null) metrics.acknowledged(count, lastAcknowledged);
+  };
+
+  const emitWindow = (records: readonly TelemetryRecord[]): void => {
+    for (const r of records) sink.emitRecord(r);
+  };
+
+  /** A window closed while nothing was read (or at stop): export its records, then let the checkpoint catch up. */
+  const flushWindow = async (records: readonly TelemetryRecord[], signal: AbortSignal): Promise<void> => {
+    if (records.length === 0) return;
+    emitWindow(records);
+    const flushed = await flushUntilAcknowledged(signal, records.length);
+    if (flushed !== 'stopped') await acknowledge(0);
+  };
+
   const handleBatch = async (items: readonly SourceItem[], signal: AbortSignal): Promise<boolean> => {
     read += items.length;
     metrics.read(items.length);
     let undecodable = 0;
+    const now = clock();
     for (const item of items) {
       const outcome = options.process(item);
       if (!outcome.ok) {
         undecodable++;
         continue;
       }
-      const { event, enrichment, record, disposition } = outcome.value;
-      if (disposition === 'not-collected') continue;
-      sink.emit(event, enrichment, disposition === 'logged' ? record : null);
+      const p = outcome.value;
+      const verdict = flood === undefined ? (p.disposition === 'aggregated' ? 'logged' : p.disposition) : flood.offer(p, item.recordId ?? item.position, now);
+      if (verdict === 'not-collected') continue;
+      sink.emit(p.event, p.enrichment, verdict === 'logged' ? p.record : null);
+      if (verdict === 'aggregated' || verdict === 'aggregate-overflow' || verdict === 'suppressed') metrics.notLogged(verdict, p.event.raw.eventId);
     }
     if (undecodable > 0) {
       dropped += undecodable;
       metrics.dropped(undecodable, 'undecodable');
     }
+    if (flood !== undefined) emitWindow(flood.closeDue(now));
     const last = items[items.length - 1]!;
-    const upTo = last.recordId ?? last.position;
+    lastRead = last.recordId ?? last.position;
     const flushed = await flushUntilAcknowledged(signal, items.length);
     if (flushed === 'stopped') return false;
     if (flushed === 'rejected') dropped += items.length;
-    await source.ack(upTo);
-    acknowledged += items.length;
-    lastAcknowledged = upTo;
-    metrics.acknowledged(items.length, upTo);
+    await acknowledge(items.length);
     return true;
   };
 
@@ -116,8 +155,11 @@ export function createLivePump(options: LivePumpOptions): LivePump {
         while (!signal.aborted) {
           const batch = await source.read(options.batchSize, signal);
           if (batch.items.length > 0 && !(await handleBatch(batch.items, signal))) break;
+          if (batch.items.length === 0 && flood !== undefined) await flushWindow(flood.closeDue(clock()), signal);
           if (batch.done) break;
         }
+        // Stop or end of input: the open window goes out now (one last flush), so nothing counted is lost.
+        if (flood !== undefined) await flushWindow(flood.closeAll(), signal);
       } catch (error) {
         log(`The live pump stopped on an unexpected error. error=${(error as Error).message}`);
       } finally {

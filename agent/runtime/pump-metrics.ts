@@ -10,18 +10,23 @@
 //   wfp_agent.source.log_clears            counter   1102 read live (a clear under a running agent)
 //   wfp_agent.source.errors                counter   {error_type}: export, bridge, checkpoint_write
 //   wfp_agent.source.pauses                counter   reading paused (bridge queue full)
+//   wfp_agent.flood.events_not_logged      counter   {reason, windows.event.id}: aggregated, aggregate_overflow,
+//                                                    suppressed (flood control; their own counters count them too)
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Counter, MeterProvider } from '@opentelemetry/api';
 import type { SourceEvent } from '../source/index.ts';
 
 export type DropReason = 'undecodable' | 'export_rejected';
 export type ErrorType = 'export' | 'bridge' | 'checkpoint_write';
+export type NotLoggedReason = 'aggregated' | 'aggregate-overflow' | 'suppressed';
 
 export interface PumpMetrics {
   read(count: number): void;
   acknowledged(count: number, upTo: number): void;
   dropped(count: number, reason: DropReason): void;
   error(type: ErrorType): void;
+  /** One event flood control kept out of the logs (it is in a summary or a suppression count instead). */
+  notLogged(reason: NotLoggedReason, eventId: number): void;
   /** Feed of the source's named events (loss, pauses, bridge errors, newest record for the lag). */
   observe(event: SourceEvent): void;
   /** Current lag in records, or null while unknown. */
@@ -39,6 +44,10 @@ export function createPumpMetrics(meterProvider: MeterProvider = otelMetrics.get
   const lossEvents = meter.createCounter('wfp_agent.source.loss_events', { description: 'Times the log lost unread records.' });
   const errors = meter.createCounter('wfp_agent.source.errors', { description: 'Errors by type.' });
   const clears = meter.createCounter('wfp_agent.source.log_clears', { description: 'Log clears (1102) read live.' });
+  const notLogged = meter.createCounter('wfp_agent.flood.events_not_logged', {
+    description: 'Events flood control kept out of the logs (in a summary or a suppression count instead), by reason.',
+    unit: '{event}',
+  });
   const pauses = meter.createCounter('wfp_agent.source.pauses', { description: 'Times reading paused because the bridge queue was full.' });
   let newest: number | null = null;
   let lastAcked: number | null = null;
@@ -59,6 +68,7 @@ export function createPumpMetrics(meterProvider: MeterProvider = otelMetrics.get
     },
     dropped: (count, reason) => dropCounter.add(count, { reason }),
     error: (type) => errors.add(1, { error_type: type }),
+    notLogged: (reason, eventId) => notLogged.add(1, { reason: reason === 'aggregate-overflow' ? 'aggregate_overflow' : reason, 'windows.event.id': eventId }),
     lag,
     observe(event) {
       switch (event.kind) {

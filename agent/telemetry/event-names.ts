@@ -20,6 +20,10 @@ const NAMES: ReadonlyMap<number, string> = new Map([
 
 export const UNRECOGNIZED_EVENT_NAME = 'windows.event.unrecognized';
 
+/** Flood control's own records (agent/README.md "Flood control"): one per key per window, one per limited id per window. */
+export const PACKET_DROP_SUMMARY_EVENT_NAME = 'wfp.packet.dropped.summary';
+export const EVENTS_SUPPRESSED_EVENT_NAME = 'wfp.events.suppressed';
+
 export function eventNameFor(eventId: number): string {
   return NAMES.get(eventId) ?? UNRECOGNIZED_EVENT_NAME;
 }

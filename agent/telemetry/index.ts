@@ -1,6 +1,8 @@
 export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 export { toTelemetryRecord } from './to-telemetry-record.ts';
-export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME } from './event-names.ts';
+export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME, PACKET_DROP_SUMMARY_EVENT_NAME, EVENTS_SUPPRESSED_EVENT_NAME } from './event-names.ts';
+export { addToTally, packetDropKey, startTally, toPacketDropOverflowRecord, toPacketDropSummaryRecord, toSuppressedRecord } from './summary-records.ts';
+export type { WindowTally } from './summary-records.ts';
 
 // Metrics and OTel resource (telemetry/export work).
 export { METRIC_DEFINITIONS, metricForEventId } from './metric-instruments.ts';

@@ -19,6 +19,9 @@ export interface InMemorySink extends TelemetrySink {
   readonly exported: Emitted[];
   /** Emitted, not yet acknowledged. */
   readonly pending: Emitted[];
+  /** Records that stand for no single event (emitRecord: flood control's summaries), acknowledged / not yet. */
+  readonly exportedRecords: TelemetryRecord[];
+  readonly pendingRecords: TelemetryRecord[];
   flushCalls: number;
   /** What each flush was asked to send, in order. */
   readonly flushes: ('all' | 'logs')[];
@@ -42,6 +45,8 @@ export function createInMemorySink(): InMemorySink {
   const sink: InMemorySink = {
     exported: [],
     pending: [],
+    exportedRecords: [],
+    pendingRecords: [],
     flushCalls: 0,
     flushes: [],
     failing: null,
@@ -55,6 +60,9 @@ export function createInMemorySink(): InMemorySink {
     emit(event, enrichment, record) {
       sink.pending.push({ event, enrichment, record });
     },
+    emitRecord(record) {
+      sink.pendingRecords.push(record);
+    },
     async flush(what = 'all') {
       sink.flushCalls++;
       sink.flushes.push(what);
@@ -63,10 +71,14 @@ export function createInMemorySink(): InMemorySink {
       const failure = sink.failing ?? (failCount > 0 ? (failCount--, failResult) : null);
       if (failure !== null) {
         // Rejected for good: the backend will never take these; an outage keeps them for the next flush.
-        if (!failure.ok && !failure.retryable) sink.pending.length = 0;
+        if (!failure.ok && !failure.retryable) {
+          sink.pending.length = 0;
+          sink.pendingRecords.length = 0;
+        }
         return failure;
       }
       sink.exported.push(...sink.pending.splice(0));
+      sink.exportedRecords.push(...sink.pendingRecords.splice(0));
       return { ok: true };
     },
     async shutdown() {

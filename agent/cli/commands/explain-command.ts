@@ -24,6 +24,11 @@ Options:
   --all             Also show events this configuration does not collect (allowed traffic, other ids).
   -h, --help        Show this help.
 
+With events.packet_drops: aggregate, each 5152/5153 is shown with the record it would have had, marked
+"aggregate": the agent counts it into one wfp.packet.dropped.summary record per key per window instead of
+sending it alone ('wfp-agent replay' emits those summaries). events.rate_limits are not applied here: explain
+shows every record ('wfp-agent run' and 'replay' apply them).
+
 Problems (bad records, unreadable files) go to stderr as FILE: record N (line L): reason: detail.
 A summary line goes to stderr. Exit codes: 0 all records good, 1 some records or files bad, 2 usage.
 `;
@@ -55,7 +60,7 @@ export const explainCommand: Command = {
     const all = flag(parsed.parsed, 'all');
     const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
 
-    const counts = { logged: 0, counted: 0, 'not-collected': 0, bad: 0 };
+    const counts = { logged: 0, aggregated: 0, counted: 0, 'not-collected': 0, bad: 0 };
     for (const item of items) {
       const outcome = pipeline.process(item);
       if (!outcome.ok) {
@@ -68,10 +73,11 @@ export const explainCommand: Command = {
       if (p.disposition === 'not-collected' && !all) continue;
       io.stdout(json ? formatRecordJson(p) : formatRecordBlock(p, item));
     }
-    const good = counts.logged + counts.counted + counts['not-collected'];
+    const good = counts.logged + counts.aggregated + counts.counted + counts['not-collected'];
+    const aggregated = counts.aggregated > 0 ? `${counts.aggregated} aggregated into summaries, ` : '';
     const hidden = counts['not-collected'] > 0 && !all ? ' (--all shows them)' : '';
     io.stderr(
-      `${good + counts.bad} records: ${good} good, ${counts.bad} bad; ${counts.logged} logged, ${counts.counted} counted only, ` +
+      `${good + counts.bad} records: ${good} good, ${counts.bad} bad; ${counts.logged} logged, ${aggregated}${counts.counted} counted only, ` +
         `${counts['not-collected']} not collected by this config${hidden}` +
         (fileProblems > 0 ? `; ${fileProblems} file(s) unreadable` : '') +
         '.\n',

@@ -5,6 +5,7 @@ import type { SourceItem } from '../../source/index.ts';
 const DISPOSITION_TEXT = {
   logged: '',
   counted: '  [metrics only: not sent as a log record]',
+  aggregated: '  [aggregate: counted in metrics and in its wfp.packet.dropped.summary, not sent alone]',
   'not-collected': '  [not collected by this config]',
 } as const;
 

@@ -2,7 +2,8 @@
 // chunk by chunk exactly like the live pump (emit a batch, flush, only then go on), with a summary.
 import type { AgentConfig } from '../../config/index.ts';
 import { formatDecodeError } from '../../decode/index.ts';
-import type { EventPipeline } from '../../pipeline/index.ts';
+import { createFloodControl, floodQueueProblem, needsFloodControl } from '../../pipeline/index.ts';
+import type { EventPipeline, FloodControl } from '../../pipeline/index.ts';
 import type { SourceItem } from '../../source/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { OtelTelemetrySink, TelemetrySink } from '../../export/index.ts';
@@ -16,6 +17,9 @@ const HELP = `Usage: wfp-agent replay [options] FILE...
 Send the events in FILE... through the full pipeline (decode, interpret, enrich, record contract) to the
 exporters the configuration names (OTLP logs and metrics, console, Prometheus pull endpoint), wait until
 everything is flushed, and print a summary. FILE is event XML or JSON lines, as for 'wfp-agent explain'.
+
+Flood control (events.packet_drops: aggregate, events.rate_limits) runs on the events' own times: a window
+closes when an event is aggregate_window_s after the window's first, and the open one is emitted at the end.
 
 Options:
   --config FILE     Configuration (exporters, metrics, events). Default: the bundled one, where OTLP goes to
@@ -35,6 +39,10 @@ export interface ReplayCounts {
   logged: number;
   counted: number;
   notCollected: number;
+  /** Flood control: packet drops counted into summaries, events over a rate limit, records it emitted. */
+  aggregated: number;
+  suppressed: number;
+  summaries: number;
 }
 
 export interface ReplayResult {
@@ -57,8 +65,11 @@ export async function replayIntoSink(
   sink: TelemetrySink,
   chunk: number,
   onBad: (line: string) => void = () => {},
+  flood?: FloodControl,
 ): Promise<ReplayResult> {
-  const counts: ReplayCounts = { read: items.length, bad: 0, logged: 0, counted: 0, notCollected: 0 };
+  const counts: ReplayCounts = { read: items.length, bad: 0, logged: 0, counted: 0, notCollected: 0, aggregated: 0, suppressed: 0, summaries: 0 };
+  // Flood control's clock is the events' time: windows and rate limits mean what they would have meant live.
+  let now = 0;
   for (let start = 0; start < items.length; start += chunk) {
     const end = Math.min(items.length, start + chunk);
     for (let i = start; i < end; i++) {
@@ -69,15 +80,26 @@ export async function replayIntoSink(
         continue;
       }
       const p = outcome.value;
-      if (p.disposition === 'not-collected') {
+      const time = Date.parse(p.record.timestamp);
+      if (!Number.isNaN(time)) now = time;
+      const item = items[i]!;
+      const verdict = flood === undefined ? (p.disposition === 'aggregated' ? 'logged' : p.disposition) : flood.offer(p, item.recordId ?? item.position, now);
+      if (verdict === 'not-collected') {
         counts.notCollected++;
-      } else if (p.disposition === 'counted') {
-        counts.counted++;
-        sink.emit(p.event, p.enrichment, null);
-      } else {
+      } else if (verdict === 'logged') {
         counts.logged++;
         sink.emit(p.event, p.enrichment, p.record);
+      } else {
+        if (verdict === 'counted') counts.counted++;
+        else if (verdict === 'suppressed') counts.suppressed++;
+        else counts.aggregated++;
+        sink.emit(p.event, p.enrichment, null);
       }
+    }
+    if (flood !== undefined) {
+      const closed = end === items.length ? [...flood.closeDue(now), ...flood.closeAll()] : flood.closeDue(now);
+      for (const r of closed) sink.emitRecord(r);
+      counts.summaries += closed.length;
     }
     // Log records chunk by chunk; the metrics (cumulative series) once, with the last chunk.
     const flushed = await sink.flush(end === items.length ? 'all' : 'logs');
@@ -103,6 +125,9 @@ export function formatSummary(result: ReplayResult, sink: OtelTelemetrySink, fil
   const s = sink.stats();
   const lines = [
     `${c.read} events read: ${c.read - c.bad} good, ${c.bad} bad; ${c.logged} logged, ${c.counted} counted only, ${c.notCollected} not collected by this config.`,
+    ...(c.aggregated + c.suppressed + c.summaries > 0
+      ? [`Flood control: ${c.aggregated} packet drops aggregated, ${c.suppressed} events over rate limits; ${c.summaries} summary records emitted.`]
+      : []),
     `Log records: ${s.logRecords} emitted, ${s.exported} exported, ${s.failed} failed, ${s.dropped} dropped (queue full)` +
       (result.notSent > 0 ? `; ${result.notSent} events not sent after the failure` : '') +
       `. Metric exports failed: ${s.metricExportsFailed}.`,
@@ -135,6 +160,11 @@ export const replayCommand: Command = {
     const loaded = loadFilePipeline('replay', stringOption(parsed.parsed, 'config'), stringOption(parsed.parsed, 'filters'), io);
     if (loaded === null) return EXIT_USAGE;
     const { config, pipeline } = loaded;
+    const floodProblem = floodQueueProblem(config.events, replayChunk(config), config.exporters.batch.max_queue_size);
+    if (floodProblem !== null) {
+      io.stderr(`wfp-agent replay: ${floodProblem}\n`);
+      return EXIT_USAGE;
+    }
     const created = await createOtelTelemetrySink({ config, env: (n) => io.env[n], write: io.stdout });
     if (!created.ok) {
       for (const p of created.problems) io.stderr(`wfp-agent replay: ${p}\n`);
@@ -145,9 +175,8 @@ export const replayCommand: Command = {
     if (sink.destinations.length === 0) io.stderr('wfp-agent replay: warning: no exporter is enabled in this configuration.\n');
     try {
       const { items, fileProblems } = loadItems(files, pipeline, (line) => io.stderr(`${line}\n`));
-      const result = await replayIntoSink(items, pipeline, sink, replayChunk(config), (line) =>
-        io.stderr(`${line}\n`),
-      );
+      const flood = needsFloodControl(config.events) ? createFloodControl(config.events) : undefined;
+      const result = await replayIntoSink(items, pipeline, sink, replayChunk(config), (line) => io.stderr(`${line}\n`), flood);
       io.stderr(formatSummary(result, sink, fileProblems));
       return replayFailed(result, sink, fileProblems) ? EXIT_PROBLEMS : EXIT_OK;
     } finally {

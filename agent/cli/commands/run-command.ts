@@ -20,7 +20,7 @@ import type { Enricher } from '../../enrich/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
 import type { AuditPolicyChangeEvent } from '../../interpret/index.ts';
-import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts';
+import { collectedEventIds, createEventPipeline, createFloodControl, floodQueueProblem, needsFloodControl } from '../../pipeline/index.ts';
 import type { PipelineOutcome } from '../../pipeline/index.ts';
 import { openWindowsEventLogSource } from '../../source/index.ts';
 import type { SourceItem } from '../../source/index.ts';
@@ -131,6 +131,12 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     await bridge.value.stop();
     return EXIT_USAGE;
   }
+  const floodProblem = floodQueueProblem(config.events, config.source.batch_size, config.exporters.batch.max_queue_size);
+  if (floodProblem !== null) {
+    say(floodProblem);
+    await bridge.value.stop();
+    return EXIT_USAGE;
+  }
   const sink = await deps.createSink(config, io);
   if (!sink.ok) {
     say(sink.error);
@@ -189,6 +195,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       backoffInitialMs: source.backoff_initial_ms,
       backoffMaxMs: source.backoff_max_ms,
       log: say,
+      ...(needsFloodControl(config.events) ? { flood: createFloodControl(config.events) } : {}),
     });
     const summary = await pump.run(deps.stopSignal());
     say(

@@ -1,0 +1,163 @@
+// Flood control's records (agent/README.md "Flood control"): a packet-drop summary per key per window, and one
+// record per rate-limited event id per window saying how many events were kept out of the logs.
+import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
+import { EVENTS_SUPPRESSED_EVENT_NAME, PACKET_DROP_SUMMARY_EVENT_NAME, eventNameFor } from './event-names.ts';
+
+/** Events of one key in one window: how many, the earliest and latest event time, the first record read. */
+export interface WindowTally {
+  count: number;
+  /** RFC 3339 as the events had it; '' when the events had no time. */
+  firstTime: string;
+  lastTime: string;
+  firstTimeMs: number;
+  lastTimeMs: number;
+  /** EventRecordID of the first event counted (null when the source gives none, e.g. shipper JSON). */
+  readonly firstRecordId: number | null;
+}
+
+/** A new tally from the first event of a key. */
+export function startTally(record: TelemetryRecord): WindowTally {
+  const ms = Date.parse(record.timestamp);
+  const id = record.attributes['windows.event.record_id'];
+  return {
+    count: 1,
+    firstTime: record.timestamp,
+    lastTime: record.timestamp,
+    firstTimeMs: ms,
+    lastTimeMs: ms,
+    firstRecordId: typeof id === 'number' ? id : null,
+  };
+}
+
+/** Count one more event into `t` (earliest and latest by time; events without a time only count). */
+export function addToTally(t: WindowTally, record: TelemetryRecord): void {
+  t.count++;
+  const ms = Date.parse(record.timestamp);
+  if (Number.isNaN(ms)) return;
+  if (Number.isNaN(t.firstTimeMs) || ms < t.firstTimeMs) {
+    t.firstTimeMs = ms;
+    t.firstTime = record.timestamp;
+  }
+  if (Number.isNaN(t.lastTimeMs) || ms > t.lastTimeMs) {
+    t.lastTimeMs = ms;
+    t.lastTime = record.timestamp;
+  }
+}
+
+/** Attributes that are the same for every event of a summary key, copied from its first record. */
+const KEY_ATTRIBUTES = [
+  'windows.event.id',
+  'windows.event.provider',
+  'windows.event.channel',
+  'host.name',
+  'wfp.direction',
+  'wfp.outcome',
+  'network.transport',
+  'wfp.protocol.number',
+  'wfp.protocol.name',
+  'network.local.port',
+  'process.executable.path',
+  'process.executable.name',
+  'wfp.application.nt_path',
+  'wfp.application.path_mapping',
+  'wfp.layer.name',
+  'wfp.layer.code',
+  'wfp.layer.id',
+  'wfp.filter.id',
+  'wfp.filter.name',
+  'wfp.filter.provider',
+  'wfp.filter.action',
+  'security_rule.name',
+  'security_rule.ruleset.name',
+  'wfp.block.kind',
+] as const;
+
+/** The summary key of a packet-drop record: host, event id, direction, layer, protocol, application, local port, filter. */
+export function packetDropKey(record: TelemetryRecord): string {
+  const a = record.attributes;
+  return [
+    a['host.name'],
+    a['windows.event.id'],
+    a['wfp.direction'],
+    a['wfp.layer.code'] ?? a['wfp.layer.name'],
+    a['wfp.protocol.number'],
+    a['process.executable.path'],
+    a['network.local.port'],
+    a['wfp.filter.id'],
+  ].join('\u0000');
+}
+
+const INFO = { number: 9, text: 'INFO' } as const;
+
+function tallyAttributes(a: Record<string, AttributeValue>, t: WindowTally, windowS: number): void {
+  a['wfp.summary.count'] = t.count;
+  if (t.firstTime !== '') a['wfp.summary.first_time'] = t.firstTime;
+  if (t.lastTime !== '') a['wfp.summary.last_time'] = t.lastTime;
+  if (t.firstRecordId !== null) a['wfp.summary.first_record_id'] = t.firstRecordId;
+  a['wfp.summary.window_s'] = windowS;
+}
+
+function between(t: WindowTally): string {
+  if (t.firstTime === '') return '';
+  return t.firstTime === t.lastTime ? ` at ${t.firstTime}` : ` between ${t.firstTime} and ${t.lastTime}`;
+}
+
+/** One summary record for the packet drops of one key in one window (`first`: that key's first record). */
+export function toPacketDropSummaryRecord(first: TelemetryRecord, t: WindowTally, windowS: number): TelemetryRecord {
+  const src = first.attributes;
+  const a: Record<string, AttributeValue> = {};
+  for (const k of KEY_ATTRIBUTES) {
+    const v = src[k];
+    if (v !== undefined) a[k] = v;
+  }
+  tallyAttributes(a, t, windowS);
+  const direction = typeof a['wfp.direction'] === 'string' ? `${a['wfp.direction']} ` : '';
+  const proto = String(a['wfp.protocol.name'] ?? (a['wfp.protocol.number'] === undefined ? '' : `protocol ${a['wfp.protocol.number']}`)).toUpperCase();
+  const app = a['process.executable.name'] ?? 'no application';
+  const port = a['network.local.port'] === undefined ? '' : ` on local port ${a['network.local.port']}`;
+  const filter = a['wfp.filter.name'] !== undefined ? `filter "${a['wfp.filter.name']}"` : a['wfp.filter.id'] ? `filter ${a['wfp.filter.id']}` : 'no filter id';
+  const what = `${direction}${proto === '' ? '' : `${proto} `}packet${t.count === 1 ? '' : 's'}`;
+  return {
+    eventName: PACKET_DROP_SUMMARY_EVENT_NAME,
+    timestamp: t.firstTime,
+    severityNumber: INFO.number,
+    severityText: INFO.text,
+    body: `Dropped ${t.count} ${what} of ${app}${port}${between(t)} (layer ${a['wfp.layer.name'] ?? 'unknown'}, ${filter}; one summary per ${windowS} s window).`,
+    attributes: a,
+  };
+}
+
+/** The packet drops of keys beyond `aggregate_max_keys` in one window, counted together. */
+export function toPacketDropOverflowRecord(t: WindowTally, windowS: number, maxKeys: number, host: string): TelemetryRecord {
+  const a: Record<string, AttributeValue> = {};
+  if (host !== '') a['host.name'] = host;
+  a['wfp.outcome'] = 'dropped';
+  a['wfp.summary.overflow'] = true;
+  a['wfp.summary.max_keys'] = maxKeys;
+  tallyAttributes(a, t, windowS);
+  return {
+    eventName: PACKET_DROP_SUMMARY_EVENT_NAME,
+    timestamp: t.firstTime,
+    severityNumber: 13,
+    severityText: 'WARN',
+    body: `Dropped ${t.count} more packets${between(t)} whose keys did not fit in this window's ${maxKeys} summaries (events.aggregate_max_keys); the metrics count them all.`,
+    attributes: a,
+  };
+}
+
+/** How many events of one id a rate limit kept out of the logs in one window. */
+export function toSuppressedRecord(eventId: number, t: WindowTally, windowS: number, perSecond: number, host: string): TelemetryRecord {
+  const a: Record<string, AttributeValue> = { 'windows.event.id': eventId };
+  if (host !== '') a['host.name'] = host;
+  a['wfp.suppressed.event_name'] = eventNameFor(eventId);
+  a['wfp.suppressed.limit_per_s'] = perSecond;
+  tallyAttributes(a, t, windowS);
+  return {
+    eventName: EVENTS_SUPPRESSED_EVENT_NAME,
+    timestamp: t.firstTime,
+    severityNumber: 13,
+    severityText: 'WARN',
+    body: `${t.count} event${t.count === 1 ? '' : 's'} ${eventId} not logged${between(t)}: over the rate limit of ${perSecond} per second (events.rate_limits); the metrics count them all.`,
+    attributes: a,
+  };
+}
