@@ -5,8 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../agent/config/index.ts';
+import type { AgentConfig } from '../../agent/config/index.ts';
 import { createBasicEnricher } from '../../agent/enrich/index.ts';
-import { createEventPipeline } from '../../agent/pipeline/index.ts';
+import { createEventPipeline, createFloodControl, needsFloodControl } from '../../agent/pipeline/index.ts';
 import { createCheckpointStore } from '../../agent/checkpoint/index.ts';
 import type { CheckpointFs } from '../../agent/checkpoint/index.ts';
 import { openWindowsEventLogSource } from '../../agent/source/index.ts';
@@ -45,6 +46,10 @@ export interface LiveAgentOptions {
   readonly batchSize?: number;
   readonly fs?: CheckpointFs;
   readonly meterProvider?: MeterProvider;
+  /** Default: the bundled config. Flood control is wired as `wfp-agent run` wires it. */
+  readonly config?: AgentConfig;
+  /** Flood control's clock (default Date.now). */
+  readonly clock?: () => number;
 }
 
 export interface LiveAgent {
@@ -70,7 +75,8 @@ export function startLiveAgent(options: LiveAgentOptions): LiveAgent {
   const metrics = createPumpMetrics(options.meterProvider);
   const controller = new AbortController();
   const batchSize = options.batchSize ?? 10;
-  const pipeline = createEventPipeline(CONFIG, { enricher: createBasicEnricher() });
+  const config = options.config ?? CONFIG;
+  const pipeline = createEventPipeline(config, { enricher: createBasicEnricher() });
   let resolveOpen: (error: string | null) => void = () => undefined;
   const openError = new Promise<string | null>((r) => (resolveOpen = r));
   const done = (async (): Promise<PumpSummary | null> => {
@@ -103,6 +109,8 @@ export function startLiveAgent(options: LiveAgentOptions): LiveAgent {
       backoffInitialMs: 5,
       backoffMaxMs: 20,
       log: (line) => lines.push(line),
+      ...(needsFloodControl(config.events) ? { flood: createFloodControl(config.events) } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     return pump.run(controller.signal);
   })();

@@ -5,6 +5,7 @@ import { formatDecodeError } from '../../decode/index.ts';
 import { createFloodControl, floodQueueProblem, needsFloodControl } from '../../pipeline/index.ts';
 import type { EventPipeline, FloodControl } from '../../pipeline/index.ts';
 import type { SourceItem } from '../../source/index.ts';
+import type { TelemetryRecord } from '../../telemetry/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { OtelTelemetrySink, TelemetrySink } from '../../export/index.ts';
 import type { Command, CliIo } from '../command.ts';
@@ -70,6 +71,10 @@ export async function replayIntoSink(
   const counts: ReplayCounts = { read: items.length, bad: 0, logged: 0, counted: 0, notCollected: 0, aggregated: 0, suppressed: 0, summaries: 0 };
   // Flood control's clock is the events' time: windows and rate limits mean what they would have meant live.
   let now = 0;
+  const emitClosed = (records: readonly TelemetryRecord[]): void => {
+    for (const r of records) sink.emitRecord(r);
+    counts.summaries += records.length;
+  };
   for (let start = 0; start < items.length; start += chunk) {
     const end = Math.min(items.length, start + chunk);
     for (let i = start; i < end; i++) {
@@ -83,6 +88,7 @@ export async function replayIntoSink(
       const time = Date.parse(p.record.timestamp);
       if (!Number.isNaN(time)) now = time;
       const item = items[i]!;
+      if (flood !== undefined) emitClosed(flood.closeDue(now));
       const verdict = flood === undefined ? (p.disposition === 'aggregated' ? 'logged' : p.disposition) : flood.offer(p, item.recordId ?? item.position, now);
       if (verdict === 'not-collected') {
         counts.notCollected++;
@@ -96,11 +102,7 @@ export async function replayIntoSink(
         sink.emit(p.event, p.enrichment, null);
       }
     }
-    if (flood !== undefined) {
-      const closed = end === items.length ? [...flood.closeDue(now), ...flood.closeAll()] : flood.closeDue(now);
-      for (const r of closed) sink.emitRecord(r);
-      counts.summaries += closed.length;
-    }
+    if (flood !== undefined && end === items.length) emitClosed(flood.closeAll());
     // Log records chunk by chunk; the metrics (cumulative series) once, with the last chunk.
     const flushed = await sink.flush(end === items.length ? 'all' : 'logs');
     if (!flushed.ok) return { counts, flushError: flushed.error, notSent: items.length - end };

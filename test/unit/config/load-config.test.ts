@@ -29,7 +29,7 @@ describe('loadConfig', () => {
 
   it('rejects an unknown key with its line and a suggestion', () => {
     assert.deepEqual(problemsOf('service:\n  environment: prod\nevents:\n  colect: [5157]\n'), [
-      "agent.yaml:4: events.colect: unknown key; did you mean 'collect'? Valid keys: collect, include_allowed, packet_drops.",
+      "agent.yaml:4: events.colect: unknown key; did you mean 'collect'? Valid keys: collect, include_allowed, packet_drops, aggregate_window_s, aggregate_max_keys, rate_limits.",
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
 
   it('names the key, the line, the expected and the found value', () => {
     assert.deepEqual(problemsOf('events:\n\n  packet_drops: maybe\n'), [
-      'agent.yaml:3: events.packet_drops: expected one of "log", "count", "off", found "maybe"',
+      'agent.yaml:3: events.packet_drops: expected one of "log", "aggregate", "count", "off", found "maybe"',
     ]);
   });
 
