@@ -152,14 +152,20 @@ export function createLivePump(options: LivePumpOptions): LivePump {
   return {
     async run(signal) {
       try {
+        let exportFailing = false;
         while (!signal.aborted) {
           const batch = await source.read(options.batchSize, signal);
-          if (batch.items.length > 0 && !(await handleBatch(batch.items, signal))) break;
+          if (batch.items.length > 0 && !(await handleBatch(batch.items, signal))) {
+            exportFailing = true;
+            break;
+          }
           if (batch.items.length === 0 && flood !== undefined) await flushWindow(flood.closeDue(clock()), signal);
           if (batch.done) break;
         }
-        // Stop or end of input: the open window goes out now (one last flush), so nothing counted is lost.
-        if (flood !== undefined) await flushWindow(flood.closeAll(), signal);
+        // Stop or end of input: the open window goes out now (one last flush), so nothing counted is lost. When the
+        // batch in hand just failed its last flush, the window is not tried again: the checkpoint stays before it,
+        // and the next start reads and counts those events again.
+        if (flood !== undefined && !exportFailing) await flushWindow(flood.closeAll(), signal);
       } catch (error) {
         log(`The live pump stopped on an unexpected error. error=${(error as Error).message}`);
       } finally {

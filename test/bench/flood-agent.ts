@@ -17,6 +17,8 @@ export interface FloodSettings {
   readonly endpoint: string;
   readonly ports: number;
   readonly blockEvery: number;
+  /** source.batch_size; null: the default. */
+  readonly batchSize: number | null;
 }
 
 export interface FloodAgentReport {
@@ -24,6 +26,11 @@ export interface FloodAgentReport {
   readonly cpuMs: number;
   readonly wallMs: number;
   readonly peakRssMb: number;
+  /** The checkpoint at exit: records after it were not read yet (a backlog, read again at the next start). */
+  readonly checkpoint: number;
+  /** sink.flush() calls (one per batch) and the time they took in all. */
+  readonly flushes: number;
+  readonly flushMs: number;
   readonly stderr: string;
 }
 
@@ -40,7 +47,7 @@ writeFileSync(
     'metrics: {export_interval_ms: 10000}',
     'filters: {snapshot: "off"}',
     'audit_policy: {mode: "off"}',
-    'source: {start_position: end}',
+    `source: {start_position: end${settings.batchSize === null ? '' : `, batch_size: ${settings.batchSize}`}}`,
     '',
   ].join('\n'),
 );
@@ -58,6 +65,8 @@ process.on('message', (m) => {
   if (m === 'stop') stop.abort();
 });
 let stderr = '';
+let flushes = 0;
+let flushMs = 0;
 const started = Date.now();
 const cpu0 = process.cpuUsage();
 const command = createRunCommand({
@@ -65,7 +74,24 @@ const command = createRunCommand({
   openBridge: async () => ({ ok: true, value: bridge }),
   createSink: async (config, io) => {
     const created = await createOtelTelemetrySink({ config, env: (n) => io.env[n], write: io.stdout, registerGlobals: true });
-    return created.ok ? created : { ok: false, error: created.problems.join('; ') };
+    if (!created.ok) return { ok: false, error: created.problems.join('; ') };
+    const sink = created.value;
+    // Timed, to tell a slow export round trip from a busy CPU.
+    const flush = sink.flush.bind(sink);
+    return {
+      ok: true,
+      value: Object.assign(sink, {
+        async flush(what?: 'all' | 'logs') {
+          const t0 = performance.now();
+          try {
+            return await flush(what);
+          } finally {
+            flushes++;
+            flushMs += performance.now() - t0;
+          }
+        },
+      }),
+    };
   },
   createEnrichment: createRunEnrichment,
   createAudit: createRunAudit,
@@ -84,6 +110,9 @@ const report: FloodAgentReport = {
   cpuMs: (cpu.user + cpu.system) / 1000,
   wallMs: Date.now() - started,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  checkpoint: Number(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).channels?.Security?.record_id ?? 0),
+  flushes,
+  flushMs,
   stderr,
 };
 process.send?.(report, () => process.exit(0));
