@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../../../agent/config/index.ts';
+import { ConfigError, parseConfig } from '../../../agent/config/index.ts';
 import type { AgentConfig } from '../../../agent/config/index.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { createEventPipeline, createFloodControl, createRateLimiter, floodQueueProblem, NEVER_SUPPRESSED_BY_DEFAULT } from '../../../agent/pipeline/index.ts';
@@ -164,5 +164,29 @@ describe('flood control: rate limits', () => {
     const blocks = Array.from({ length: 3 }, (_, i) => process(config, copy(msDocs(5157), 1 + i, at(0)), 1 + i));
     assert.deepEqual(offerAll(f, blocks, 0), ['logged', 'suppressed', 'suppressed']);
     assert.equal(f.closeAll()[0]?.attributes['wfp.summary.count'], 2);
+  });
+});
+
+describe('flood control configuration', () => {
+  const problems = (yaml: string): string[] => {
+    try {
+      parseConfig(yaml, { file: 'agent.yaml', env: () => undefined });
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return error.message.split('\n');
+    }
+  };
+
+  it('defaults to no aggregation, a 60 s window, 10,000 keys and no rate limits', T, () => {
+    const events = configOf('{}').events;
+    assert.deepEqual([events.packet_drops, events.aggregate_window_s, events.aggregate_max_keys, events.rate_limits], ['log', 60, 10000, {}]);
+  });
+
+  it('takes event ids as YAML keys and refuses anything else in one line each', T, () => {
+    assert.deepEqual(configOf("{rate_limits: {5152: 500, '*': 100}}").events.rate_limits, { 5152: 500, '*': 100 });
+    assert.deepEqual(problems('events:\n  rate_limits: {port-scan: 1}\n'), ['agent.yaml:2: events.rate_limits: expected text matching ^([0-9]{4}|\\*)$, found "port-scan"']);
+    assert.deepEqual(problems('events:\n  rate_limits: {5152: -1}\n'), ['agent.yaml:2: events.rate_limits[5152]: expected a number >= 0, found -1']);
+    assert.deepEqual(problems('events:\n  aggregate_window_s: 0\n'), ['agent.yaml:2: events.aggregate_window_s: expected a number >= 1, found 0']);
   });
 });

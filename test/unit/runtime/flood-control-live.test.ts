@@ -131,6 +131,27 @@ describe('flood control on the live path (fake bridge)', () => {
     assert.equal(savedRecordId(dir), 35);
   });
 
+  it('stopping while the export fails does not try the window again: its events stay after the checkpoint', T, async () => {
+    const dir = tempStateDir();
+    const log = new FakeSecurityLog(1);
+    log.append(...Array<string>(5).fill(msDocs(5157)));
+    const agent = startLiveAgent({ log, stateDir: dir, start: { kind: 'beginning' }, config: configOf('{packet_drops: aggregate}'), clock: () => 0 });
+    let flushesAtStop = 0;
+    try {
+      await waitFor(() => agent.sink.exported.length === 5);
+      await heldAt(dir, 5);
+      agent.sink.failing = OUTAGE;
+      log.append(...Array<string>(8).fill(msDocs(5152)));
+      await waitFor(() => agent.sink.flushCalls >= 4);
+    } finally {
+      flushesAtStop = agent.sink.flushCalls;
+      await agent.stop();
+    }
+    assert.ok(agent.sink.flushCalls <= flushesAtStop + 1, 'one last flush for the batch in hand, none for the window');
+    assert.equal(agent.sink.pendingRecords.length, 0, 'no summary was emitted for a window that could not be exported');
+    assert.equal(savedRecordId(dir), 5);
+  });
+
   it('rate limits: over the limit counted (metrics and one suppression record per window), 5157 untouched by *', T, async () => {
     let now = 5_000;
     const reader = new TestReader();
