@@ -22,7 +22,7 @@ export interface EventsConfig {
   readonly aggregate_window_s: number;
   /** Distinct summary keys per window; later keys fold into one overflow summary. */
   readonly aggregate_max_keys: number;
-  /** Event id (or `*`: every id except 5031/5155/5157/5159) → log records per second; the rest are only counted. */
+  /** Event id (or `*`: every id except 5031/5155/5157/5159/4719/1102) → log records per second; the rest are only counted. */
   readonly rate_limits: Readonly<Record<string, number>>;
 }
 

@@ -1,8 +1,11 @@
 // Per-event-id rate limits for log records (`events.rate_limits`): at most N records per second per id; the rest
 // are only counted. Pure: the caller passes the time (wall clock live, event time on replay).
 
-/** Blocks an admin must see one by one: a limit applies to them only when listed by their own id, never by `*`. */
-export const NEVER_SUPPRESSED_BY_DEFAULT: readonly number[] = [5031, 5155, 5157, 5159];
+/**
+ * Events an admin must see one by one (app, listen, connection and bind blocks; audit-policy changes and log
+ * clears, rare and security-relevant): a limit applies to them only when listed by their own id, never by `*`.
+ */
+export const NEVER_SUPPRESSED_BY_DEFAULT: readonly number[] = [5031, 5155, 5157, 5159, 4719, 1102];
 
 export interface RateLimiter {
   /** The limit that applies to this id (per second), or null when none does. */
