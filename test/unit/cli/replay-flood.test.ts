@@ -100,6 +100,21 @@ describe('replay with flood control', () => {
   });
 });
 
+describe('wfp-agent replay with packet_drops: aggregate', () => {
+  it('prints the summary records through the console exporter and counts them in its summary', T, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wfp-flood-'));
+    const cfg = join(dir, 'agent.yaml');
+    writeFileSync(cfg, 'exporters:\n  otlp: {enabled: false}\n  console: {enabled: true}\nevents: {packet_drops: aggregate}\n');
+    const file = join(dir, 'drops.xml');
+    writeFileSync(file, [...flood(msDocs(5152), 90, 1), ...flood(msDocs(5157), 2, 100)].map((i) => i.text).join('\n'));
+    const io = captureIo();
+    assert.equal(await main(['replay', '--config', cfg, file], io), 0, io.err());
+    assert.equal(io.out().match(/wfp\.packet\.dropped\.summary/g)?.length, 2, 'one summary per 60 s window of 90 s of drops');
+    assert.match(io.err(), /Flood control: 90 packet drops aggregated, 0 events over rate limits; 2 summary records emitted\./);
+    assert.match(io.err(), /Log records: 4 emitted, 4 exported/);
+  });
+});
+
 describe('explain with packet_drops: aggregate', () => {
   it('marks each drop as aggregated and says so in the summary line', T, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wfp-flood-'));
