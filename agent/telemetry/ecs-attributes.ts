@@ -64,7 +64,6 @@ export function addEcsAttributes(a: Attrs, event: WfpEvent, enrichment: EventEnr
       if (b.filterKey !== '') a['rule.uuid'] = b.filterKey;
       if (b.filterName !== '') a['rule.name'] = b.filterName;
       if (b.providerName !== '') a['rule.ruleset'] = b.providerName;
-      if (b.processId !== null) a['process.pid'] = b.processId;
       break;
     }
     case 'audit-policy-change':
