@@ -29,6 +29,7 @@ import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
 import { loadCliConfig } from '../load-cli-config.ts';
+import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
 
 const HELP = `Usage: wfp-agent run [--config FILE]
 
@@ -87,7 +88,7 @@ export function createRunCommand(deps: RunDeps): Command {
     summary: 'Read the Windows Security log live and export block events (Windows only).',
     help: HELP,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const parsed = parseOptions(args, { config: { type: 'string' } });
+      const parsed = parseOptions(args, { config: { type: 'string' }, [SYNTHETIC_SOURCE_OPTION]: { type: 'string' } });
       if (!parsed.ok) {
         io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
         return EXIT_USAGE;
@@ -96,13 +97,21 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stdout(HELP);
         return EXIT_OK;
       }
-      if (deps.platform !== 'win32') {
+      // Hidden test/bench switch (synthetic-run.ts): the bridge's simulated log instead of the Security log.
+      const syntheticFile = stringOption(parsed.parsed, SYNTHETIC_SOURCE_OPTION);
+      const synthetic = syntheticFile === undefined ? null : syntheticBridgeOpener(syntheticFile, io.env);
+      if (synthetic !== null && !synthetic.ok) {
+        io.stderr(`wfp-agent run: ${synthetic.error}\n`);
+        return EXIT_USAGE;
+      }
+      if (deps.platform !== 'win32' && synthetic === null) {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
-      return runLive(config, deps, io);
+      if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
+      return runLive(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io);
     },
   };
 }
