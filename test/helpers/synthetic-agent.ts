@@ -4,7 +4,7 @@
 //
 //   startSyntheticAgent({ producer, receiverUrl }) ──spawn──► node agent/cli/wfp-agent.mjs run
 //        --config <tmp>/agent.yaml --synthetic-source <tmp>/synthetic.json   (WFP_AGENT_TEST_SYNTHETIC_SOURCE=1)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +26,20 @@ export function syntheticAgentUnavailable(): string | null {
   return null;
 }
 
+/** Builds the net48 assembly when it is missing (test files may run before bridge-dotnet.test.ts builds it). */
+export function ensureBridgeAssembly(): void {
+  if (existsSync(DEFAULT_BRIDGE_ASSEMBLY)) return;
+  spawnSync('dotnet', ['build', join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj'), '-c', 'Release', '-f', 'net48', '-nologo'], {
+    cwd: ROOT,
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+    stdio: 'ignore',
+    timeout: 480_000,
+  });
+}
+
 /** Skip locally with the reason; under CI a missing dependency must fail, so never skip there. */
 export function syntheticAgentSkip(): string | false {
+  ensureBridgeAssembly();
   const problem = syntheticAgentUnavailable();
   return problem === null || (process.env['CI'] ?? '') !== '' ? false : problem;
 }
