@@ -31,6 +31,7 @@ import { parseOptions, stringOption } from '../parse-options.ts';
 import { loadCliConfig } from '../load-cli-config.ts';
 import { createStopChannel, describeStopReason } from '../stop-channel.ts';
 import { constants as osConstants } from 'node:os';
+import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
 
 const HELP = `Usage: wfp-agent run [--config FILE] [--stop-on-stdin-eof]
 
@@ -101,7 +102,11 @@ export function createRunCommand(deps: RunDeps): Command {
     summary: 'Read the Windows Security log live and export block events (Windows only).',
     help: HELP,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const parsed = parseOptions(args, { config: { type: 'string' }, 'stop-on-stdin-eof': { type: 'boolean' } });
+      const parsed = parseOptions(args, {
+        config: { type: 'string' },
+        'stop-on-stdin-eof': { type: 'boolean' },
+        [SYNTHETIC_SOURCE_OPTION]: { type: 'string' },
+      });
       if (!parsed.ok) {
         io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
         return EXIT_USAGE;
@@ -110,13 +115,22 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stdout(HELP);
         return EXIT_OK;
       }
-      if (deps.platform !== 'win32') {
+      // Hidden test/bench switch (synthetic-run.ts): the bridge's simulated log instead of the Security log.
+      const syntheticFile = stringOption(parsed.parsed, SYNTHETIC_SOURCE_OPTION);
+      const synthetic = syntheticFile === undefined ? null : syntheticBridgeOpener(syntheticFile, io.env);
+      if (synthetic !== null && !synthetic.ok) {
+        io.stderr(`wfp-agent run: ${synthetic.error}\n`);
+        return EXIT_USAGE;
+      }
+      if (deps.platform !== 'win32' && synthetic === null) {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
-      return runBounded(config, deps, io, parsed.parsed.values['stop-on-stdin-eof'] === true);
+      if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
+      const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
+      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof);
     },
   };
 }
