@@ -14,17 +14,22 @@ namespace WfpBlockAgent.Service
         /// <summary>Time for node.exe to exit after the agent's own stop bound (process teardown, a loaded machine).</summary>
         public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(5);
 
-        public static AgentSupervisor Create(InstallLayout layout, IFileSystem fs, IClock clock, IEventLogWriter events, IProcessStarter starter, string configText)
+        /// <summary>What to run and how long a stop may take, from the layout and the text of agent.yaml.</summary>
+        public static SupervisorOptions Options(InstallLayout layout, string configText) => new SupervisorOptions
+        {
+            Start = AgentCommand.Build(layout),
+            StopWait = StopTimeoutSetting.HostWait(StopTimeoutSetting.FromYaml(configText), StopMargin),
+        };
+
+        /// <summary>Creates the logs and compile-cache folders and the rotating log of the agent's output.</summary>
+        public static RotatingLogFile CreateLog(InstallLayout layout, IFileSystem fs, IClock clock)
         {
             fs.CreateDirectory(layout.LogsDir);
             fs.CreateDirectory(layout.CompileCacheDir);
-            var log = new RotatingLogFile(fs, clock, layout.AgentLogFile, LogMaxBytes, LogFiles);
-            var options = new SupervisorOptions
-            {
-                Start = AgentCommand.Build(layout),
-                StopWait = StopTimeoutSetting.HostWait(StopTimeoutSetting.FromYaml(configText), StopMargin),
-            };
-            return new AgentSupervisor(options, starter, clock, events, log);
+            return new RotatingLogFile(fs, clock, layout.AgentLogFile, LogMaxBytes, LogFiles);
         }
+
+        public static AgentSupervisor Create(InstallLayout layout, IFileSystem fs, IClock clock, IEventLogWriter events, IProcessStarter starter, string configText) =>
+            new AgentSupervisor(Options(layout, configText), starter, clock, events, CreateLog(layout, fs, clock));
     }
 }
