@@ -7,16 +7,16 @@ using WfpBlockAgent.Service.Windows;
 namespace WfpBlockAgent.Service
 {
     /// <summary>
-    /// WfpAgentService.exe: no verb runs the service under the SCM; `install-finish` and `purge` are for the MSI;
+    /// WfpAgentService.exe: no verb runs the service under the SCM; `install-finish` is for the MSI;
     /// `console` runs the same supervisor in a console window until Ctrl+C or Enter (troubleshooting).
     /// </summary>
     internal static class Program
     {
         private const string Usage =
-            "Usage: WfpAgentService.exe [install-finish | purge | console | --help]\r\n" +
+            "Usage: WfpAgentService.exe [install-finish | console | --help]\r\n" +
             "  (no verb)       run as the wfp-block-agent service (started by the Service Control Manager)\r\n" +
-            "  install-finish  recovery actions, delayed automatic start, event-log source, protected data folder (elevated; idempotent)\r\n" +
-            "  purge           remove %ProgramData%\\wfp-block-agent and the event-log source (uninstall with PURGE=1)\r\n" +
+            "  install-finish  protected data folder, install.yaml, agent.yaml when missing, event-log source,\r\n" +
+            "                  recovery actions, delayed automatic start (elevated; idempotent; run by the MSI)\r\n" +
             "  console         run the agent under this host in the console until Ctrl+C or Enter\r\n" +
             "Exit codes: 0 done, 1 a step failed (each says which), 2 usage.\r\n";
 
@@ -39,8 +39,6 @@ namespace WfpBlockAgent.Service
                     return 0;
                 case "install-finish":
                     return InstallFinish.Run(layout, Console.Out);
-                case "purge":
-                    return InstallFinish.Purge(layout, Console.Out);
                 case "console":
                     return RunInConsole(layout);
                 case "--help":

@@ -25,6 +25,10 @@ namespace WfpBlockAgent.Service
         public string NodeExe => Combine(InstallDir, "node.exe");
         public string AgentBundle => Combine(InstallDir, "agent", "wfp-agent.mjs");
         public string ConfigFile => Combine(DataDir, "agent.yaml");
+        /// <summary>The MSI properties as YAML, laid over agent.yaml by the agent (written by install-finish).</summary>
+        public string InstallOverlayFile => Combine(DataDir, "install.yaml");
+        /// <summary>The bundled default config, copied to ConfigFile when that is missing.</summary>
+        public string BundledConfig => Combine(InstallDir, "config", "agent.yaml");
         public string StateDir => Combine(DataDir, "state");
         public string CompileCacheDir => Combine(DataDir, "state", "compile-cache");
         public string LogsDir => Combine(DataDir, "logs");

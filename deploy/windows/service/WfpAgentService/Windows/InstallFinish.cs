@@ -3,75 +3,84 @@ using System.Diagnostics;
 using System.IO;
 using System.Security.AccessControl;
 using System.Security.Principal;
+using System.Text;
+using Microsoft.Win32;
 
 namespace WfpBlockAgent.Service.Windows
 {
     /// <summary>
-    /// `install-finish` (MSI deferred custom action, elevated, idempotent): recovery actions and delayed start via
-    /// sc.exe, the event-log source, the protected DACL on the data folder. `purge` (uninstall with PURGE=1):
-    /// removes the data folder and the event-log source. Windows only; on paper here.
+    /// `install-finish` (MSI deferred custom action, elevated, idempotent): the protected DACL on the data folder
+    /// first (so the files below inherit it), install.yaml from HKLM\SOFTWARE\wfp-block-agent, agent.yaml when
+    /// missing, the event-log source, then recovery actions and delayed start via sc.exe. Every step runs; each
+    /// failure is one line on stdout (the MSI log) and the exit code is 1, so the install fails with 1603 and says why.
+    /// Windows only; on paper here.
     /// </summary>
     internal static class InstallFinish
     {
         public static int Run(InstallLayout layout, TextWriter output)
         {
             var failed = false;
-            foreach (var command in InstallFinishPlan.ScCommands(InstallLayout.ServiceName))
+            bool Step(string what, Action action)
             {
-                var code = RunSc(command, output);
-                if (code != 0)
+                try
                 {
-                    output.WriteLine($"install-finish: sc.exe {command.CommandLine} ({command.Why}) failed with exit code {code}.");
+                    action();
+                    output.WriteLine($"install-finish: {what}: done.");
+                    return true;
+                }
+                catch (Exception e)
+                {
+                    output.WriteLine($"install-finish: {what}: FAILED: {e.Message}");
                     failed = true;
+                    return false;
                 }
             }
-            try
+
+            var isProtected = Step($"protected DACL on {layout.DataDir} (SYSTEM, Administrators: full control; nothing inherited)", () => ProtectDataDir(layout.DataDir));
+            Step("state and logs folders", () =>
+            {
+                Directory.CreateDirectory(layout.StateDir);
+                Directory.CreateDirectory(layout.LogsDir);
+            });
+            // OTLP_HEADERS may hold an API key: never written into a folder Users can read.
+            if (isProtected) Step($"{layout.InstallOverlayFile} from HKLM\\{InstallProperties.RegistryKey}", () => WriteOverlay(layout));
+            else output.WriteLine($"install-finish: {layout.InstallOverlayFile} not written: the folder is not protected.");
+            Step($"{layout.ConfigFile} when missing", () => SeedConfig(layout, output));
+            Step($"event-log source '{InstallLayout.EventSource}' in the Application log", () =>
             {
                 if (!EventLog.SourceExists(InstallLayout.EventSource))
                     EventLog.CreateEventSource(new EventSourceCreationData(InstallLayout.EventSource, "Application"));
-                output.WriteLine($"install-finish: event-log source '{InstallLayout.EventSource}' in the Application log.");
-            }
-            catch (Exception e)
-            {
-                output.WriteLine($"install-finish: cannot register the event-log source: {e.Message}");
-                failed = true;
-            }
-            try
-            {
-                ProtectDataDir(layout.DataDir);
-                output.WriteLine($"install-finish: {layout.DataDir}: protected DACL (SYSTEM, Administrators: full control; inheritance broken).");
-            }
-            catch (Exception e)
-            {
-                output.WriteLine($"install-finish: cannot protect {layout.DataDir}: {e.Message}");
-                failed = true;
-            }
+            });
+            foreach (var command in InstallFinishPlan.ScCommands(InstallLayout.ServiceName))
+                Step($"{command.Why} (sc.exe {command.CommandLine})", () => RunSc(command));
             return failed ? 1 : 0;
         }
 
-        public static int Purge(InstallLayout layout, TextWriter output)
+        private static string RegistryValue(RegistryKey key, string name) => key?.GetValue(name) as string;
+
+        private static RegistryKey OpenProperties() =>
+            RegistryKey.OpenBaseKey(RegistryHive.LocalMachine, RegistryView.Registry64).OpenSubKey(InstallProperties.RegistryKey);
+
+        private static void WriteOverlay(InstallLayout layout)
         {
-            var failed = false;
-            try
+            using (var key = OpenProperties())
+                File.WriteAllText(layout.InstallOverlayFile, InstallProperties.RenderOverlay(name => RegistryValue(key, name)), new UTF8Encoding(false));
+        }
+
+        private static void SeedConfig(InstallLayout layout, TextWriter output)
+        {
+            string configFile;
+            using (var key = OpenProperties()) configFile = RegistryValue(key, InstallProperties.ConfigFileValue);
+            var (source, error) = InstallProperties.ConfigSeed(configFile, layout.BundledConfig, layout.ConfigFile, File.Exists);
+            if (error != null) throw new InvalidOperationException(error);
+            if (source == null)
             {
-                if (Directory.Exists(layout.DataDir)) Directory.Delete(layout.DataDir, true);
-                output.WriteLine($"purge: removed {layout.DataDir}.");
+                output.WriteLine($"install-finish: {layout.ConfigFile} exists; kept as it is.");
+                return;
             }
-            catch (Exception e)
-            {
-                output.WriteLine($"purge: cannot remove {layout.DataDir}: {e.Message}");
-                failed = true;
-            }
-            try
-            {
-                if (EventLog.SourceExists(InstallLayout.EventSource)) EventLog.DeleteEventSource(InstallLayout.EventSource);
-            }
-            catch (Exception e)
-            {
-                output.WriteLine($"purge: cannot remove the event-log source: {e.Message}");
-                failed = true;
-            }
-            return failed ? 1 : 0;
+            // Read and written rather than copied: the new file inherits the protected folder's DACL, not the source's.
+            File.WriteAllBytes(layout.ConfigFile, File.ReadAllBytes(source));
+            output.WriteLine($"install-finish: {layout.ConfigFile} written from {source}.");
         }
 
         /// <summary>
@@ -100,7 +109,7 @@ namespace WfpBlockAgent.Service.Windows
             info.SetAccessControl(security);
         }
 
-        private static int RunSc(ScCommand command, TextWriter output)
+        private static void RunSc(ScCommand command)
         {
             // By full path: an elevated custom action must not find sc.exe through PATH.
             var sc = Path.Combine(Environment.SystemDirectory, "sc.exe");
@@ -113,10 +122,11 @@ namespace WfpBlockAgent.Service.Windows
             };
             using (var process = Process.Start(info))
             {
-                var text = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+                var stderr = process.StandardError.ReadToEndAsync();
+                var text = process.StandardOutput.ReadToEnd() + stderr.Result;
                 process.WaitForExit();
-                output.WriteLine($"install-finish: sc.exe {command.CommandLine}: {text.Trim().Replace("\r\n", " ")}");
-                return process.ExitCode;
+                if (process.ExitCode != 0)
+                    throw new InvalidOperationException($"exit code {process.ExitCode}: {text.Trim().Replace("\r\n", " ")}");
             }
         }
     }
