@@ -209,6 +209,8 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, stop: Abor
       queueBound: source.queue_bound,
       backoffInitialMs: source.backoff_initial_ms,
       backoffMaxMs: source.backoff_max_ms,
+      // The bridge's own stop wait takes at most half of the stop's bound; the flush and the exporters get the rest.
+      stopTimeoutMs: Math.min(5000, Math.floor(source.stop_timeout_ms / 2)),
       observer: (event) => {
         metrics.observe(event);
         const line = formatSourceEvent(event);
