@@ -1,7 +1,7 @@
 export { createCheckpointStore, CHECKPOINT_FILE } from './checkpoint-store.ts';
 export type { CheckpointStore, CheckpointStoreOptions, CheckpointLoad } from './checkpoint-store.ts';
-export { nodeCheckpointFs } from './checkpoint-fs.ts';
-export type { CheckpointFs } from './checkpoint-fs.ts';
+export { createNodeCheckpointFs, nodeCheckpointFs, RENAME_RETRY_DELAYS_MS, renameWithRetry } from './checkpoint-fs.ts';
+export type { CheckpointFs, NodeCheckpointFsOptions } from './checkpoint-fs.ts';
 export { CHECKPOINT_VERSION, formatCheckpoint, parseCheckpoint } from './checkpoint-file.ts';
 export type { ChannelCheckpoint, ParsedCheckpoint } from './checkpoint-file.ts';
 export { assessLoss, describeLoss } from './loss-check.ts';
