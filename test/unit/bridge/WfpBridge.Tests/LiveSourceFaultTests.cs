@@ -150,28 +150,28 @@ namespace WfpBlockAgent.Bridge.Tests
         [Fact]
         public async Task AClearWhileRunningIsReported_AndTheResumePositionFollowsTheNewNumbering()
         {
-            // The log starts growing half a second after the session started reading its backlog.
-            var start = (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds + 500;
-            // 3000 records in the old numbering, cleared after 3000, then 1, 2, ... at 2000/s.
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 3000, Rate = 2000, StartUnixMs = start, ClearAfter = 3000, Count = 3400 });
+            // The log starts growing 1.5 s after the session started reading its small backlog.
+            var start = (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds + 1500;
+            // 1300 records in the old numbering, cleared after 1300, then 1, 2, ... at 2000/s.
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 1300, Rate = 2000, StartUnixMs = start, ClearAfter = 1300, Count = 1700 });
             var producer = new SyntheticRecordWatcher(log);
             var js = new FakeJs();
             var session = new BridgeSession(Options(StartPosition.Beginning()), producer, producer, js.Send);
             session.Start();
             try
             {
-                await WaitFor(() => Count(js) == 3400, 10);
+                await WaitFor(() => Count(js) == 1700, 10);
                 await WaitFor(() => Statuses(js, "restarted").Count == 1, 5);
             }
             catch (TimeoutException)
             {
                 throw new Exception("received " + Count(js) + ", last " + js.RecordIds.LastOrDefault() + ", states " + string.Join(",", js.States()));
             }
-            Assert.Equal(3000d, Statuses(js, "restarted")[0]["resumeAfter"]);
+            Assert.Equal(1300d, Statuses(js, "restarted")[0]["resumeAfter"]);
             // The queue's position went back with the ids: a resubscription now would start after 400, not 3000.
             Assert.Equal(400, session.Queue.ResumeAfter());
             await session.StopAsync();
-            Assert.Equal(Enumerable.Range(1, 3000).Concat(Enumerable.Range(1, 400)).Select(i => (long)i), js.RecordIds);
+            Assert.Equal(Enumerable.Range(1, 1300).Concat(Enumerable.Range(1, 400)).Select(i => (long)i), js.RecordIds);
         }
 
         [Fact]
