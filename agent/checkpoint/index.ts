@@ -8,3 +8,5 @@ export { assessLoss, describeLoss } from './loss-check.ts';
 export type { LogBounds, LossAssessment } from './loss-check.ts';
 export { resolveStateDir } from '../shared/index.ts';
 export type { StateDirContext } from '../shared/index.ts';
+export { judgeAcl, parseSddl, secureStateDir } from './state-dir-acl.ts';
+export type { AclVerdict, StateDirAclDeps } from './state-dir-acl.ts';

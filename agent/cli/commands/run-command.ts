@@ -10,10 +10,12 @@ import type { AgentConfig } from '../../config/index.ts';
 import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
-import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
+import { createCheckpointStore, resolveStateDir, secureStateDir } from '../../checkpoint/index.ts';
+import type { AclVerdict } from '../../checkpoint/index.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
@@ -80,6 +82,8 @@ export interface RunDeps {
   readonly meterProvider: () => MeterProvider;
   /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
   readonly stopSignal: () => AbortSignal;
+  /** Windows: create/check the state folder and config file ACLs (state-dir-acl.ts); absent in tests. */
+  readonly secureStateDir?: (stateDir: string, configFile: string | null) => Promise<AclVerdict>;
 }
 
 export function createRunCommand(deps: RunDeps): Command {
@@ -111,12 +115,12 @@ export function createRunCommand(deps: RunDeps): Command {
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
       if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
-      return runLive(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io);
+      return runLive(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stringOption(parsed.parsed, 'config') ?? null);
     },
   };
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<number> {
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | null): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -156,6 +160,16 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
   const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  if (deps.platform === 'win32' && deps.secureStateDir !== undefined) {
+    const secured = await deps.secureStateDir(stateDir, configFile === null ? null : resolve(io.cwd, configFile));
+    if (!secured.ok) {
+      say(`${secured.reason}.`);
+      await audit.value?.shutdown();
+      await sink.value.shutdown();
+      await bridge.value.stop();
+      return EXIT_PROBLEMS;
+    }
+  }
   try {
     const opened = await openWindowsEventLogSource({
       bridge: bridge.value,
@@ -287,4 +301,23 @@ export const runCommand: Command = createRunCommand({
   createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
+  secureStateDir: (stateDir, configFile) => {
+    const runner = createExecFileRunner();
+    return secureStateDir(stateDir, configFile, {
+      run: async (file, args) => {
+        const out = await runner.run(file, args, { timeoutMs: 60_000 });
+        return { code: out.code, stdout: out.stdout, stderr: out.stderr };
+      },
+      // Node reports NTFS junctions as symbolic links too.
+      kind: async (path) => {
+        try {
+          const stat = await lstat(path);
+          return stat.isSymbolicLink() ? 'reparse-point' : stat.isDirectory() ? 'directory' : 'file';
+        } catch {
+          return 'missing';
+        }
+      },
+      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+    });
+  },
 });
