@@ -10,10 +10,12 @@ import type { AgentConfig } from '../../config/index.ts';
 import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
-import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
+import { createCheckpointStore, resolveStateDir, secureStateDir } from '../../checkpoint/index.ts';
+import type { AclVerdict } from '../../checkpoint/index.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
@@ -24,24 +26,30 @@ import { collectedEventIds, createEventPipeline, createFloodControl, floodQueueP
 import type { PipelineOutcome } from '../../pipeline/index.ts';
 import { openWindowsEventLogSource } from '../../source/index.ts';
 import type { SourceItem } from '../../source/index.ts';
-import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
+import { boundStop, createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
 import { loadCliConfig } from '../load-cli-config.ts';
+import { createStopChannel, describeStopReason } from '../stop-channel.ts';
+import { constants as osConstants } from 'node:os';
+import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
 
-const HELP = `Usage: wfp-agent run [--config FILE]
+const HELP = `Usage: wfp-agent run [--config FILE] [--stop-on-stdin-eof]
 
 Read the Windows Security log live through the .NET bridge (edge-js, .NET Framework 4.8) and export block
-events to the configured exporters until stopped (Ctrl+C, service stop). The position is checkpointed in
-state_dir after every exported batch; a restart resumes there. Windows only: elsewhere use
+events to the configured exporters until stopped (Ctrl+C, Ctrl+Break, SIGTERM, service stop). The position is
+checkpointed in state_dir after every exported batch; a restart resumes there. A stop flushes the batch in hand
+and writes the checkpoint within source.stop_timeout_ms, then exits. Windows only: elsewhere use
 wfp-agent replay FILE... on exported event files.
 
 Options:
-  --config FILE     Use this configuration. Default: the bundled one.
-  -h, --help        Show this help.
+  --config FILE         Use this configuration. Default: the bundled one.
+  --stop-on-stdin-eof   Also stop when standard input closes (how the Windows service host stops the agent).
+  -h, --help            Show this help.
 
-Exit codes: 0 stopped cleanly, 1 could not start or records were dropped, 2 usage or configuration error.
+Exit codes: 0 stopped cleanly, 1 could not start, records were dropped, or the stop took longer than
+source.stop_timeout_ms, 2 usage or configuration error.
 `;
 
 export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
@@ -77,8 +85,19 @@ export interface RunDeps {
   readonly createEnrichment: EnrichmentFactory;
   readonly createAudit: AuditFactory;
   readonly meterProvider: () => MeterProvider;
-  /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
-  readonly stopSignal: () => AbortSignal;
+  /** Aborts when the agent should stop (its reason: a StopReason); default: SIGINT / SIGTERM / SIGBREAK, and stdin EOF when asked. */
+  readonly stopSignal: (options: StopSignalOptions) => AbortSignal;
+  /** Called when a stop overran source.stop_timeout_ms, after the line saying so; default (the CLI): exit the process. */
+  readonly exitAfterCutStop?: (code: number) => void;
+  /** Windows: create/check the state folder and config file ACLs (state-dir-acl.ts); absent in tests. */
+  readonly secureStateDir?: (stateDir: string, configFile: string | null) => Promise<AclVerdict>;
+}
+
+export interface StopSignalOptions {
+  /** --stop-on-stdin-eof: the end of standard input stops the agent. */
+  readonly stdinEof: boolean;
+  /** Aborts when the run is over: stop listening, so stdin and signal handlers keep nothing alive. */
+  readonly ended: AbortSignal;
 }
 
 export function createRunCommand(deps: RunDeps): Command {
@@ -87,7 +106,11 @@ export function createRunCommand(deps: RunDeps): Command {
     summary: 'Read the Windows Security log live and export block events (Windows only).',
     help: HELP,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const parsed = parseOptions(args, { config: { type: 'string' } });
+      const parsed = parseOptions(args, {
+        config: { type: 'string' },
+        'stop-on-stdin-eof': { type: 'boolean' },
+        [SYNTHETIC_SOURCE_OPTION]: { type: 'string' },
+      });
       if (!parsed.ok) {
         io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
         return EXIT_USAGE;
@@ -96,18 +119,51 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stdout(HELP);
         return EXIT_OK;
       }
-      if (deps.platform !== 'win32') {
+      // Hidden test/bench switch (synthetic-run.ts): the bridge's simulated log instead of the Security log.
+      const syntheticFile = stringOption(parsed.parsed, SYNTHETIC_SOURCE_OPTION);
+      const synthetic = syntheticFile === undefined ? null : syntheticBridgeOpener(syntheticFile, io.env);
+      if (synthetic !== null && !synthetic.ok) {
+        io.stderr(`wfp-agent run: ${synthetic.error}\n`);
+        return EXIT_USAGE;
+      }
+      if (deps.platform !== 'win32' && synthetic === null) {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
-      return runLive(config, deps, io);
+      if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
+      const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
+      const configFile = stringOption(parsed.parsed, 'config') ?? null;
+      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof, configFile);
     },
   };
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<number> {
+/** The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end. */
+async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEof: boolean, configFile: string | null): Promise<number> {
+  const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
+  const ended = new AbortController();
+  const stop = deps.stopSignal({ stdinEof, ended: ended.signal });
+  const announce = (): void => say(`Stopping (${describeStopReason(stop.reason)}): flushing the batch in hand and writing the checkpoint.`);
+  if (stop.aborted) announce();
+  else stop.addEventListener('abort', announce, { once: true });
+  try {
+    const outcome = await boundStop(runLive(config, deps, io, configFile, stop), stop, config.source.stop_timeout_ms);
+    if (outcome.kind === 'finished') return outcome.value;
+    say(
+      `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
+        `Records after the last checkpoint are read again at the next start.`,
+    );
+    deps.exitAfterCutStop?.(EXIT_PROBLEMS);
+    return EXIT_PROBLEMS;
+  } finally {
+    stop.removeEventListener('abort', announce);
+    ended.abort();
+  }
+}
+
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | null, stop: AbortSignal): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -153,6 +209,16 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
   const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  if (deps.platform === 'win32' && deps.secureStateDir !== undefined) {
+    const secured = await deps.secureStateDir(stateDir, configFile === null ? null : resolve(io.cwd, configFile));
+    if (!secured.ok) {
+      say(`${secured.reason}.`);
+      await audit.value?.shutdown();
+      await sink.value.shutdown();
+      await bridge.value.stop();
+      return EXIT_PROBLEMS;
+    }
+  }
   try {
     const opened = await openWindowsEventLogSource({
       bridge: bridge.value,
@@ -164,6 +230,8 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       queueBound: source.queue_bound,
       backoffInitialMs: source.backoff_initial_ms,
       backoffMaxMs: source.backoff_max_ms,
+      // The bridge's own stop wait takes at most half of the stop's bound; the flush and the exporters get the rest.
+      stopTimeoutMs: Math.min(5000, Math.floor(source.stop_timeout_ms / 2)),
       observer: (event) => {
         metrics.observe(event);
         const line = formatSourceEvent(event);
@@ -197,7 +265,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       log: say,
       ...(needsFloodControl(config.events) ? { flood: createFloodControl(config.events) } : {}),
     });
-    const summary = await pump.run(deps.stopSignal());
+    const summary = await pump.run(stop);
     say(
       `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
         `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
@@ -269,12 +337,14 @@ const defaultCreateSink: SinkFactory = async (config, io) => {
   return created.ok ? created : { ok: false, error: created.problems.join('; ') };
 };
 
-function processStopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
+function processStopSignal(options: StopSignalOptions): AbortSignal {
+  const channel = createStopChannel({
+    signals: process,
+    available: Object.keys(osConstants.signals),
+    stdin: options.stdinEof ? process.stdin : null,
+  });
+  options.ended.addEventListener('abort', () => channel.dispose(), { once: true });
+  return channel.signal;
 }
 
 export const runCommand: Command = createRunCommand({
@@ -285,4 +355,25 @@ export const runCommand: Command = createRunCommand({
   createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
+  // The work that overran is still pending (an exporter or the bridge hung): leave without it.
+  exitAfterCutStop: (code) => process.exit(code),
+  secureStateDir: (stateDir, configFile) => {
+    const runner = createExecFileRunner();
+    return secureStateDir(stateDir, configFile, {
+      run: async (file, args) => {
+        const out = await runner.run(file, args, { timeoutMs: 60_000 });
+        return { code: out.code, stdout: out.stdout, stderr: out.stderr };
+      },
+      // Node reports NTFS junctions as symbolic links too.
+      kind: async (path) => {
+        try {
+          const stat = await lstat(path);
+          return stat.isSymbolicLink() ? 'reparse-point' : stat.isDirectory() ? 'directory' : 'file';
+        } catch {
+          return 'missing';
+        }
+      },
+      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+    });
+  },
 });
