@@ -59,7 +59,7 @@ export function createFloodControl(settings: FloodSettings): FloodControl {
   const windowMs = windowS * 1000;
   const limiter = createRateLimiter(settings.rate_limits);
   const drops = createPacketDropAggregator(settings.aggregate_max_keys);
-  let suppressed = new Map<number, { tally: WindowTally; host: string }>();
+  let suppressed = new Map<number, { first: TelemetryRecord; tally: WindowTally }>();
   let openedAt: number | null = null;
   let held: number | null = null;
 
@@ -69,7 +69,7 @@ export function createFloodControl(settings: FloodSettings): FloodControl {
   };
   const close = (): TelemetryRecord[] => {
     const out = drops.drain(windowS);
-    for (const [eventId, s] of suppressed) out.push(toSuppressedRecord(eventId, s.tally, windowS, limiter.limitFor(eventId) ?? 0, s.host));
+    for (const [eventId, s] of suppressed) out.push(toSuppressedRecord(eventId, s.first, s.tally, windowS, limiter.limitFor(eventId) ?? 0));
     suppressed = new Map();
     openedAt = null;
     held = null;
@@ -88,7 +88,7 @@ export function createFloodControl(settings: FloodSettings): FloodControl {
       hold(position, nowMs);
       const known = suppressed.get(eventId);
       if (known !== undefined) addToTally(known.tally, p.record);
-      else suppressed.set(eventId, { tally: startTally(p.record), host: p.event.raw.computer });
+      else suppressed.set(eventId, { first: p.record, tally: startTally(p.record) });
       return 'suppressed';
     },
     closeDue(nowMs) {

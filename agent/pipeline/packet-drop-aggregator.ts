@@ -19,7 +19,7 @@ export interface PacketDropAggregator {
 
 export function createPacketDropAggregator(maxKeys: number): PacketDropAggregator {
   let tallies = new Map<string, { first: TelemetryRecord; tally: WindowTally }>();
-  let overflow: { tally: WindowTally; host: string } | null = null;
+  let overflow: { first: TelemetryRecord; tally: WindowTally } | null = null;
   let events = 0;
   return {
     get keys() {
@@ -40,16 +40,14 @@ export function createPacketDropAggregator(maxKeys: number): PacketDropAggregato
         tallies.set(key, { first: record, tally: startTally(record) });
         return 'aggregated';
       }
-      if (overflow === null) {
-        const host = record.attributes['host.name'];
-        overflow = { tally: startTally(record), host: typeof host === 'string' ? host : '' };
-      } else addToTally(overflow.tally, record);
+      if (overflow === null) overflow = { first: record, tally: startTally(record) };
+      else addToTally(overflow.tally, record);
       return 'overflow';
     },
     drain(windowS) {
       const out: TelemetryRecord[] = [];
       for (const { first, tally } of tallies.values()) out.push(toPacketDropSummaryRecord(first, tally, windowS));
-      if (overflow !== null) out.push(toPacketDropOverflowRecord(overflow.tally, windowS, maxKeys, overflow.host));
+      if (overflow !== null) out.push(toPacketDropOverflowRecord(overflow.first, overflow.tally, windowS, maxKeys));
       tallies = new Map();
       overflow = null;
       events = 0;

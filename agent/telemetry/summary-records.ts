@@ -44,6 +44,16 @@ export function addToTally(t: WindowTally, record: TelemetryRecord): void {
   }
 }
 
+/** With telemetry.ecs, every record (summaries and suppression counts too) keeps the dataset Elastic routes by. */
+const ECS_ROUTING = ['event.module', 'event.dataset', 'data_stream.dataset'] as const;
+
+function copy(a: Record<string, AttributeValue>, from: TelemetryRecord, keys: readonly string[]): void {
+  for (const k of keys) {
+    const v = from.attributes[k];
+    if (v !== undefined) a[k] = v;
+  }
+}
+
 /** Attributes that are the same for every event of a summary key, copied from its first record. */
 const KEY_ATTRIBUTES = [
   'windows.event.id',
@@ -70,6 +80,23 @@ const KEY_ATTRIBUTES = [
   'security_rule.name',
   'security_rule.ruleset.name',
   'wfp.block.kind',
+  // With telemetry.ecs: the ECS fields that are the same for every event of the key (routing and grouping in Elastic).
+  ...ECS_ROUTING,
+  'event.kind',
+  'event.code',
+  'event.provider',
+  'event.action',
+  'event.category',
+  'event.type',
+  'event.outcome',
+  'network.direction',
+  'network.iana_number',
+  'rule.id',
+  'rule.uuid',
+  'rule.name',
+  'rule.ruleset',
+  'process.executable',
+  'process.name',
 ] as const;
 
 /** The summary key of a packet-drop record: host, event id, direction, layer, protocol, application, local port, filter. */
@@ -104,12 +131,8 @@ function between(t: WindowTally): string {
 
 /** One summary record for the packet drops of one key in one window (`first`: that key's first record). */
 export function toPacketDropSummaryRecord(first: TelemetryRecord, t: WindowTally, windowS: number): TelemetryRecord {
-  const src = first.attributes;
   const a: Record<string, AttributeValue> = {};
-  for (const k of KEY_ATTRIBUTES) {
-    const v = src[k];
-    if (v !== undefined) a[k] = v;
-  }
+  copy(a, first, KEY_ATTRIBUTES);
   tallyAttributes(a, t, windowS);
   const direction = typeof a['wfp.direction'] === 'string' ? `${a['wfp.direction']} ` : '';
   const proto = String(a['wfp.protocol.name'] ?? (a['wfp.protocol.number'] === undefined ? '' : `protocol ${a['wfp.protocol.number']}`)).toUpperCase();
@@ -127,10 +150,10 @@ export function toPacketDropSummaryRecord(first: TelemetryRecord, t: WindowTally
   };
 }
 
-/** The packet drops of keys beyond `aggregate_max_keys` in one window, counted together. */
-export function toPacketDropOverflowRecord(t: WindowTally, windowS: number, maxKeys: number, host: string): TelemetryRecord {
+/** The packet drops of keys beyond `aggregate_max_keys` in one window, counted together (`first`: the first of them). */
+export function toPacketDropOverflowRecord(first: TelemetryRecord, t: WindowTally, windowS: number, maxKeys: number): TelemetryRecord {
   const a: Record<string, AttributeValue> = {};
-  if (host !== '') a['host.name'] = host;
+  copy(a, first, ['host.name', ...ECS_ROUTING]);
   a['wfp.outcome'] = 'dropped';
   a['wfp.summary.overflow'] = true;
   a['wfp.summary.max_keys'] = maxKeys;
@@ -145,10 +168,10 @@ export function toPacketDropOverflowRecord(t: WindowTally, windowS: number, maxK
   };
 }
 
-/** How many events of one id a rate limit kept out of the logs in one window. */
-export function toSuppressedRecord(eventId: number, t: WindowTally, windowS: number, perSecond: number, host: string): TelemetryRecord {
+/** How many events of one id a rate limit kept out of the logs in one window (`first`: the first of them). */
+export function toSuppressedRecord(eventId: number, first: TelemetryRecord, t: WindowTally, windowS: number, perSecond: number): TelemetryRecord {
   const a: Record<string, AttributeValue> = { 'windows.event.id': eventId };
-  if (host !== '') a['host.name'] = host;
+  copy(a, first, ['host.name', ...ECS_ROUTING]);
   a['wfp.suppressed.event_name'] = eventNameFor(eventId);
   a['wfp.suppressed.limit_per_s'] = perSecond;
   tallyAttributes(a, t, windowS);

@@ -137,6 +137,23 @@ describe('flood control: aggregate', () => {
   });
 });
 
+describe('flood control with telemetry.ecs', () => {
+  it('summaries and suppression records keep the ECS dataset, summaries the key ECS fields', T, () => {
+    const config = parseConfig("telemetry: {ecs: true}\nevents: {packet_drops: aggregate, rate_limits: {5157: 0}}\n", { file: '<test>', env: () => undefined });
+    const f = createFloodControl(config.events);
+    offerAll(f, [1, 2].map((i) => process(config, copy(msDocs(5152), i, at(i)), i)), 0);
+    offerAll(f, [3, 4].map((i) => process(config, copy(msDocs(5157), i, at(i)), i)), 0);
+    const [summary, suppressed] = f.closeAll();
+    assert.equal(summary?.attributes['data_stream.dataset'], 'windows.wfp');
+    assert.equal(summary?.attributes['network.direction'], 'ingress');
+    assert.deepEqual(summary?.attributes['event.category'], ['network']);
+    assert.equal(summary?.attributes['process.name'], 'listener.exe');
+    assert.equal(suppressed?.eventName, 'wfp.events.suppressed');
+    assert.equal(suppressed?.attributes['data_stream.dataset'], 'windows.wfp');
+    assert.equal(suppressed?.attributes['wfp.summary.count'], 2);
+  });
+});
+
 describe('flood control: rate limits', () => {
   it('suppresses records over the limit and reports them in one record per id per window', T, () => {
     const config = configOf("{rate_limits: {5152: 3, '*': 0}, aggregate_window_s: 10}");
