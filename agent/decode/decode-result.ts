@@ -6,6 +6,7 @@ export type DecodeErrorReason =
   | 'missing-field' // an <Event> without a usable EventID
   | 'malformed-json' // a JSON line that does not parse
   | 'too-deep' // nesting beyond what any Windows event has
+  | 'too-large' // one record's text beyond MAX_RECORD_CHARS
   | 'unsupported-input'; // binary .evtx, a DTD, an encoding we cannot read
 
 export interface DecodeError {
