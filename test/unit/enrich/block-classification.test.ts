@@ -88,6 +88,22 @@ describe('block classification decision table', () => {
     assert.equal(classifyBlock(input({ action: 'permit' }, 'Query User Default')).kind, 'query-user-default');
   });
 
+  it('a permit filter with the boot-time flag is not a boot-time block (the flag counts only on a filter that can block)', () => {
+    assert.deepEqual(classifyBlock(input({ action: 'permit', bootTime: true, weight: '0' })), { kind: 'unknown', rule: 'fallback' });
+    assert.deepEqual(classifyBlock(input({ action: 'permit', bootTime: true }, 'Stealth')), { kind: 'stealth', rule: 'origin-stealth' });
+    // The same filter as a block or a callout is one.
+    assert.equal(classifyBlock(input({ action: 'block', bootTime: true, weight: '0' })).rule, 'boot-time-flag');
+    assert.equal(classifyBlock(input({ action: 'callout', bootTime: true, weight: '0' })).rule, 'boot-time-flag');
+  });
+
+  it('weight class 15 at a layer that is neither ALE nor outbound ICMP error is neither stealth nor app-container', () => {
+    for (const layerKey of ['FWPM_LAYER_INBOUND_TRANSPORT_V4', 'FWPM_LAYER_INBOUND_ICMP_ERROR_V4', 'FWPM_LAYER_IPFORWARD_V6']) {
+      assert.deepEqual(classifyBlock(input({ layerKey, weight: CLASS(15) })), { kind: 'unknown', rule: 'fallback' }, layerKey);
+    }
+    // Class 15 is not a rule class, and 14 is.
+    assert.deepEqual(classifyBlock(input({ layerKey: 'FWPM_LAYER_INBOUND_TRANSPORT_V4', weight: CLASS(14) })), { kind: 'policy-rule', rule: 'wf-rule' });
+  });
+
   it('structure wins over the name (a rule that happens to be called "Boot Time Filter" is a rule)', () => {
     assert.equal(classifyBlock(input({ weight: CLASS(10), name: 'Boot Time Filter' })).kind, 'policy-rule');
   });
