@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
 import type { BridgeMessage, BridgeStartOptions } from '../../agent/bridge/index.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BRIDGE = join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj');
@@ -31,18 +32,16 @@ function dotnet(args: string[]): Promise<Run> {
 }
 
 const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
-const skip = hasDotnet ? false : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (CI installs it)';
+const skip = needs('dotnet (.NET SDK)', hasDotnet ? null : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (test/setup/steps/10-dotnet.sh)');
 // The step's marker for this edge-js and this Node, not the native module alone: a build can link
 // edge_coreclr.node and still fail on the managed bootstrap, and that half-built edge-js cannot load an assembly.
-// In CI (.ci/run sets CI) a missing build is a failure, since the setup must work there; elsewhere a skip that
-// says why.
 const EDGE_MARKER = join(ROOT, `.tools/edge-js/built-edge-js-26.1.0-node-${process.versions.node}`);
 const edgeProblem = existsSync(EDGE_MARKER)
   ? null
   : `edge-js is not built in .tools/edge-js (test/setup/steps/11-edge-js.sh): ${
       existsSync(EDGE_FAILED) ? readFileSync(EDGE_FAILED, 'utf8').trim() : 'the step has not run here, or a tool it needs (dotnet, make, g++, python3) is missing; it says which'
     }`;
-const edgeSkip = edgeProblem === null || (process.env['CI'] ?? '') !== '' ? false : edgeProblem;
+const edgeSkip = needs('edge-js built for CoreCLR', edgeProblem);
 
 /** The portable part of the real assembly with its synthetic producer: records 1001..1000+count. */
 function syntheticOptions(count: number): BridgeStartOptions {
