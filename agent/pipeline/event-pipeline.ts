@@ -35,6 +35,8 @@ export interface EventPipelineDeps {
   readonly enricher: Enricher;
   /** Extra say on whether an enriched event is logged (the attribution work's routine-block switch). */
   readonly shouldLog?: (event: WfpEvent, enrichment: EventEnrichment) => boolean;
+  /** This machine's host.id, when the events are its own (the live source): names them in `log.record.uid`. */
+  readonly hostId?: string;
 }
 
 export interface EventPipeline {
@@ -50,10 +52,11 @@ export function createEventPipeline(config: AgentConfig, deps: EventPipelineDeps
   const interpreter = createInterpreter(config.network);
   const collected = collectedEventIds(config.events);
   const countOnlyPackets = config.events.packet_drops === 'count';
+  const hostId = deps.hostId ?? '';
   const processRecord = (raw: RawRecord): ProcessedEvent => {
     const event = interpreter.interpret(raw);
     const enrichment = deps.enricher.enrich(event);
-    const record = toTelemetryRecord(event, enrichment);
+    const record = toTelemetryRecord(event, enrichment, hostId);
     let disposition: Disposition = 'logged';
     if (!collected.has(raw.eventId)) disposition = 'not-collected';
     else if (countOnlyPackets && (raw.eventId === 5152 || raw.eventId === 5153)) disposition = 'counted';

@@ -1,5 +1,6 @@
 export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 export { toTelemetryRecord } from './to-telemetry-record.ts';
+export { recordUid, uuidV5, RECORD_UID_NAMESPACE } from './record-uid.ts';
 export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME } from './event-names.ts';
 
 // Metrics and OTel resource (telemetry/export work).

@@ -5,6 +5,7 @@ import { addAttributionAttributes } from '../enrich/index.ts';
 import type { BlockKind, EventEnrichment } from '../enrich/index.ts';
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { eventNameFor } from './event-names.ts';
+import { recordUid } from './record-uid.ts';
 
 // OTel severity numbers (logs data model): INFO 9, WARN 13.
 const INFO = { number: 9, text: 'INFO' } as const;
@@ -15,12 +16,17 @@ const ROUTINE_KINDS: ReadonlySet<BlockKind> = new Set(['stealth', 'boot-time', '
 
 type Attrs = Record<string, AttributeValue>;
 
-export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment): TelemetryRecord {
+/**
+ * `hostId`: the machine's host.id when the events are this machine's own (live); '' for files, whose events
+ * may come from any host: their Computer names them in `log.record.uid`.
+ */
+export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment, hostId = ''): TelemetryRecord {
   const raw = event.raw;
   const a: Attrs = {
     'windows.event.id': raw.eventId,
   };
   if (raw.recordId !== null) a['windows.event.record_id'] = raw.recordId;
+  a['log.record.uid'] = recordUid(hostId !== '' ? hostId : raw.computer, raw);
   // Stores with literal keys, not through set(): every event runs these, and one keyed store shared by all keys
   // was ~5% of the CPU an event costs before export (CPU profile over the bench's events).
   if (raw.provider !== '') a['windows.event.provider'] = raw.provider;
