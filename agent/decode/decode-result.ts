@@ -35,7 +35,6 @@ const MAX_DETAIL_CHARS = 200;
  * control characters or megabytes; those are escaped and the whole is cut to MAX_DETAIL_CHARS.
  */
 export function oneLineDetail(detail: string): string {
-  // eslint-disable-next-line no-control-regex
   const flat = detail.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   return flat.length <= MAX_DETAIL_CHARS ? flat : `${flat.slice(0, MAX_DETAIL_CHARS - 1)}…`;
 }
