@@ -31,6 +31,7 @@ function dotnet(args: string[]): Promise<Run> {
   });
 }
 
+const DOTNET_TEST_TIMEOUT_MS = 540_000;
 const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
 const skip = needs('dotnet (.NET SDK)', hasDotnet ? null : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (test/setup/steps/10-dotnet.sh)');
 // The step's marker for this edge-js and this Node, not the native module alone: a build can link
@@ -61,7 +62,8 @@ function syntheticOptions(count: number): BridgeStartOptions {
 }
 
 describe('C# bridge', { skip, concurrency: false }, () => {
-  it('builds the net48 assembly edge-js loads, with no warnings', async () => {
+  // Above npm test's --test-timeout (300 s): dotnet's own 480 s limit (above) fires first, with its output.
+  it('builds the net48 assembly edge-js loads, with no warnings', { timeout: DOTNET_TEST_TIMEOUT_MS }, async () => {
     const run = await dotnet(['build', BRIDGE, '-c', 'Release', '-f', 'net48', '-nologo']);
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /0 Warning\(s\)/);
@@ -69,7 +71,7 @@ describe('C# bridge', { skip, concurrency: false }, () => {
     assert.ok(statSync(DEFAULT_BRIDGE_ASSEMBLY).size > 10_000);
   });
 
-  it('passes its xunit tests on net10.0 (queue, batching, XPath, bookmark, resume, shutdown)', async () => {
+  it('passes its xunit tests on net10.0 (queue, batching, XPath, bookmark, resume, shutdown)', { timeout: DOTNET_TEST_TIMEOUT_MS }, async () => {
     const run = await dotnet(['test', TESTS, '-nologo']);
     assert.equal(run.code, 0, run.output);
     const summary = /Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/.exec(run.output);
