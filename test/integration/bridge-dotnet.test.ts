@@ -80,60 +80,57 @@ describe('C# bridge', { skip, concurrency: false }, () => {
     assert.ok(Number(summary[2]) >= 25, `only ${summary[2]} xunit tests passed`);
   });
 
-  it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async () => {
+  it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async (t) => {
     assert.equal(edgeProblem, null, edgeProblem ?? '');
     process.env['EDGE_USE_CORECLR'] = '1';
     const protocolErrors: string[] = [];
     const host = createEdgeBridgeHost({ assemblyFile: DEFAULT_BRIDGE_ASSEMBLY, edgeModule: EDGE, onProtocolError: (e) => protocolErrors.push(e) });
     assert.ok(host.ok, host.ok ? '' : host.error);
     const bridge = host.value;
-    try {
-      const received: number[] = [];
-      const batchSizes: number[] = [];
-      const statuses: string[] = [];
-      let rejectOnce = true;
-      let finished: () => void = () => undefined;
-      const all = new Promise<void>((resolve) => (finished = resolve));
-      const onMessage = async (message: BridgeMessage): Promise<{ ok: true }> => {
-        if (message.type === 'status') {
-          statuses.push(`${message.state}:${message.resumeAfter}`);
-          return { ok: true };
-        }
-        if (rejectOnce) {
-          rejectOnce = false;
-          throw new Error('JS could not take this batch');
-        }
-        assert.equal(message.xml.length, message.recordIds.length);
-        assert.match(message.xml[0]!, new RegExp(`<EventRecordID>${message.recordIds[0]}</EventRecordID>`));
-        received.push(...message.recordIds);
-        batchSizes.push(message.recordIds.length);
-        await new Promise((r) => setTimeout(r, 1));
-        if (received.length >= 3000) finished();
+    // A failed assertion below must not leave the CoreCLR session (and its producer thread) running.
+    t.after(() => bridge.stop());
+    const received: number[] = [];
+    const batchSizes: number[] = [];
+    const statuses: string[] = [];
+    let rejectOnce = true;
+    let finished: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (finished = resolve));
+    const onMessage = async (message: BridgeMessage): Promise<{ ok: true }> => {
+      if (message.type === 'status') {
+        statuses.push(`${message.state}:${message.resumeAfter}`);
         return { ok: true };
-      };
-      const started = await bridge.start(syntheticOptions(3000), onMessage);
-      assert.deepEqual(started, { ok: true, value: undefined });
-      const again = await bridge.start(syntheticOptions(10), onMessage);
-      assert.ok(!again.ok && /already running/.test(again.error), 'one session at a time');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
-      clearTimeout(timer);
-      await bridge.stop();
-      assert.equal(received.length, 3000, 'every record arrived');
-      assert.ok(received.every((id, i) => id === 1001 + i), 'in order, once each (the rejected batch was offered again)');
-      assert.ok(Math.max(...batchSizes) <= 100);
-      assert.equal(statuses[0], 'subscribing:1000');
-      assert.ok(statuses.some((s) => s.startsWith('paused:')), `the bounded queue paused the producer: ${statuses.join(' ')}`);
-      assert.deepEqual(protocolErrors, []);
-      // Windows-only calls fail as results, and the process goes on.
-      const log = await bridge.logInfo('Security');
-      assert.ok(!log.ok && /System\.Diagnostics\.EventLog|Windows/.test(log.error), JSON.stringify(log));
-      const drives = await bridge.driveMap();
-      assert.ok(!drives.ok && /kernel32/.test(drives.error));
-      await bridge.stop();
-    } finally {
-      // A failed assertion above must not leave the CoreCLR session (and its producer thread) running.
-      await bridge.stop();
-    }
+      }
+      if (rejectOnce) {
+        rejectOnce = false;
+        throw new Error('JS could not take this batch');
+      }
+      assert.equal(message.xml.length, message.recordIds.length);
+      assert.match(message.xml[0]!, new RegExp(`<EventRecordID>${message.recordIds[0]}</EventRecordID>`));
+      received.push(...message.recordIds);
+      batchSizes.push(message.recordIds.length);
+      await new Promise((r) => setTimeout(r, 1));
+      if (received.length >= 3000) finished();
+      return { ok: true };
+    };
+    const started = await bridge.start(syntheticOptions(3000), onMessage);
+    assert.deepEqual(started, { ok: true, value: undefined });
+    const again = await bridge.start(syntheticOptions(10), onMessage);
+    assert.ok(!again.ok && /already running/.test(again.error), 'one session at a time');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((r) => (timer = setTimeout(r, 30_000)))]);
+    clearTimeout(timer);
+    await bridge.stop();
+    assert.equal(received.length, 3000, 'every record arrived');
+    assert.ok(received.every((id, i) => id === 1001 + i), 'in order, once each (the rejected batch was offered again)');
+    assert.ok(Math.max(...batchSizes) <= 100);
+    assert.equal(statuses[0], 'subscribing:1000');
+    assert.ok(statuses.some((s) => s.startsWith('paused:')), `the bounded queue paused the producer: ${statuses.join(' ')}`);
+    assert.deepEqual(protocolErrors, []);
+    // Windows-only calls fail as results, and the process goes on.
+    const log = await bridge.logInfo('Security');
+    assert.ok(!log.ok && /System\.Diagnostics\.EventLog|Windows/.test(log.error), JSON.stringify(log));
+    const drives = await bridge.driveMap();
+    assert.ok(!drives.ok && /kernel32/.test(drives.error));
+    await bridge.stop();
   });
 });
