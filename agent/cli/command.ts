@@ -1,4 +1,5 @@
 // One CLI subcommand. Commands get their I/O injected so tests run them in-process.
+import { redactSecrets } from '../shared/index.ts';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -21,6 +22,14 @@ export interface Command {
   /** Full help text (`wfp-agent NAME --help`). */
   readonly help: string;
   run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * Diagnostics never show a secret (agent/shared/secrets.ts): stderr is redacted. stdout is the commands' data
+ * (records, YAML), left as it is; `config print`, the one that shows settings, redacts its own.
+ */
+export function redactingIo(io: CliIo): CliIo {
+  return { ...io, stderr: (t) => io.stderr(redactSecrets(t)) };
 }
 
 export function processIo(): CliIo {

@@ -1,4 +1,4 @@
-export { parseConfig, loadConfig, DEFAULT_CONFIG_URL } from './load-config.ts';
+export { parseConfig, loadConfig, DEFAULT_CONFIG_URL, secretPaths } from './load-config.ts';
 export type { EnvLookup, LoadOptions } from './load-config.ts';
 export { ConfigError, formatProblem } from './config-error.ts';
 export type { ConfigProblem } from './config-error.ts';

@@ -12,6 +12,7 @@ import type { AgentConfig } from './agent-config.ts';
 import { ConfigError } from './config-error.ts';
 import type { ConfigProblem } from './config-error.ts';
 import { suggestKey } from './suggest.ts';
+import { REDACTED, rememberSecret } from '../shared/index.ts';
 
 const SCHEMA_URL = new URL('../../config/agent.schema.json', import.meta.url);
 export const DEFAULT_CONFIG_URL = new URL('../../config/agent.yaml', import.meta.url);
@@ -47,18 +48,43 @@ export function parseConfig(text: string, options: LoadOptions): AgentConfig {
   }
 
   const problems: ConfigProblem[] = [];
-  fillEnv(doc, env, lineOf, problems);
+  const envPaths = fillEnv(doc, env, lineOf, problems);
   if (problems.length > 0) throw new ConfigError(options.file, problems);
 
   const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError(options.file, [{ path: '', line: 1, message: 'expected a mapping of keys at the top level' }]);
   }
+  rememberHeaderSecrets(value);
   if (!validate(value)) {
-    for (const e of validate.errors ?? []) problems.push(describe(e, doc, lineOf));
+    const secretPath = (path: string): boolean => isSecretPath(path, envPaths);
+    for (const e of validate.errors ?? []) problems.push(describe(e, doc, lineOf, secretPath));
     throw new ConfigError(options.file, dedupe(problems));
   }
+  ENV_PATHS.set(value, envPaths);
   return value as unknown as AgentConfig;
+}
+
+/** Config objects -> the key paths whose values came (wholly or partly) from `${env:NAME}`. */
+const ENV_PATHS = new WeakMap<object, readonly string[]>();
+
+/** Key paths of `config` whose value holds a secret: every header, and whatever came from `${env:NAME}`. */
+export function secretPaths(config: AgentConfig): readonly string[] {
+  const headers = Object.keys(config.exporters.otlp.headers).map((k) => `exporters.otlp.headers.${k}`);
+  return [...new Set([...headers, ...(ENV_PATHS.get(config) ?? [])])];
+}
+
+function isSecretPath(path: string, envPaths: readonly string[]): boolean {
+  // A path above a secret (a whole map whose value would be quoted) counts as one.
+  const above = (p: string): boolean => path !== '' && (p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
+  return path.startsWith('exporters.otlp.headers') || above('exporters.otlp.headers') || envPaths.some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
+}
+
+/** Header values are credentials however they were written (a literal token in the YAML is one too). */
+function rememberHeaderSecrets(value: object): void {
+  const headers = (value as { exporters?: { otlp?: { headers?: unknown } } }).exporters?.otlp?.headers;
+  if (typeof headers !== 'object' || headers === null) return;
+  for (const v of Object.values(headers)) if (typeof v === 'string') rememberSecret(v);
 }
 
 /** Read a config file (or the bundled default when `path` is undefined) and validate it. */
@@ -79,7 +105,8 @@ function fillEnv(
   env: EnvLookup,
   lineOf: (offset: number | undefined) => number | null,
   problems: ConfigProblem[],
-): void {
+): string[] {
+  const paths: string[] = [];
   const visit = (node: unknown, path: string): void => {
     if (isMap(node)) {
       for (const pair of node.items) {
@@ -95,17 +122,22 @@ function fillEnv(
           problems.push({ path, line: lineOf(node.range?.[0]), message: `environment variable ${name} is not set` });
           return '';
         }
+        // Anything from the environment may be a credential: never shown again (agent/shared/secrets.ts).
+        rememberSecret(v);
+        paths.push(path);
         return v;
       });
     }
   };
   visit(doc.contents, '');
+  return paths;
 }
 
 function describe(
   e: ErrorObject,
   doc: Document,
   lineOf: (offset: number | undefined) => number | null,
+  secretPath: (path: string) => boolean,
 ): ConfigProblem {
   const segments = e.instancePath
     .split('/')
@@ -130,7 +162,7 @@ function describe(
       message: `unknown key${hint === null ? '.' : `; did you mean '${hint}'?`}${list}`,
     };
   }
-  const found = JSON.stringify(e.data);
+  const found = secretPath(path) ? REDACTED : JSON.stringify(e.data);
   const expected = expectation(e);
   return { path, line, message: `${expected}, found ${found === undefined ? 'nothing' : truncate(found)}` };
 }

@@ -8,6 +8,7 @@
 // names in place: a string is made only for a value the record keeps.
 import type { RawRecord, RecordOrigin } from './raw-record.ts';
 import type { DecodeError, DecodeErrorReason, DecodeResult } from './decode-result.ts';
+import { oneLineDetail } from './decode-result.ts';
 import { decodeXmlText } from './xml-text.ts';
 import { normalizeGuid, normalizeKeywords, normalizeTime, toIntOrNull } from './normalize.ts';
 
@@ -93,7 +94,7 @@ export function decodeEventXml(text: string, origin: RecordOrigin, start = 0, en
 }
 
 function fail(f: Fail, origin: RecordOrigin, text: string, start: number): DecodeError {
-  const base = { ok: false as const, reason: f.reason, detail: f.detail, file: origin.file, position: origin.position };
+  const base = { ok: false as const, reason: f.reason, detail: oneLineDetail(f.detail), file: origin.file, position: origin.position };
   return { ...base, line: lineAt(text, start, f.at) };
 }
 

@@ -3,6 +3,7 @@
 // own), and Winlogbeat / Elastic (`winlog.event_id`, `winlog.event_data`, …).
 import type { RawRecord, RecordOrigin } from './raw-record.ts';
 import type { DecodeResult } from './decode-result.ts';
+import { oneLineDetail } from './decode-result.ts';
 import { readDateTime } from '../shared/index.ts';
 import { normalizeGuid, normalizeKeywords, normalizeTime, toIntOrNull } from './normalize.ts';
 
@@ -170,5 +171,5 @@ function optStr(v: unknown): string | undefined {
 }
 
 function bad(reason: 'malformed-json' | 'not-an-event', detail: string, origin: RecordOrigin): DecodeResult {
-  return { ok: false, reason, detail, file: origin.file, position: origin.position };
+  return { ok: false, reason, detail: oneLineDetail(detail), file: origin.file, position: origin.position };
 }

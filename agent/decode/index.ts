@@ -7,3 +7,4 @@ export { decodeJsonEvent } from './decode-json-event.ts';
 export { splitEvents } from './split-events.ts';
 export { readInput } from './read-input.ts';
 export type { ReadInputResult } from './read-input.ts';
+export { MAX_RECORD_CHARS } from './record-limits.ts';

@@ -16,11 +16,17 @@ export function readInput(bytes: Uint8Array): ReadInputResult {
         'binary .evtx file: export it as event XML first (wevtutil qe Security /lf:true /f:xml /e:Events > events.xml, or evtxexport -f xml)',
     };
   }
+  if (b.length > 0 && b[0] === 0 && b.every((x) => x === 0)) {
+    return { ok: false, detail: `the file is ${b.length} NUL bytes and nothing else (zero-filled: preallocated or never written)` };
+  }
   if (b[0] === 0xff && b[1] === 0xfe) return { ok: true, text: new TextDecoder('utf-16le').decode(b.subarray(2)), warnings: [] };
   if (b[0] === 0xfe && b[1] === 0xff) return { ok: true, text: new TextDecoder('utf-16be').decode(b.subarray(2)), warnings: [] };
   // UTF-16 LE without a BOM: ASCII markup leaves every second byte zero.
   if (b.length >= 4 && b[1] === 0 && b[3] === 0 && b[0] !== 0 && b[2] !== 0) {
     return { ok: true, text: new TextDecoder('utf-16le').decode(b), warnings: ['no byte-order mark; read as UTF-16 LE'] };
+  }
+  if (b.length >= 4 && b[0] === 0 && b[2] === 0 && b[1] !== 0 && b[3] !== 0) {
+    return { ok: true, text: new TextDecoder('utf-16be').decode(b), warnings: ['no byte-order mark; read as UTF-16 BE'] };
   }
   const body = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
   try {

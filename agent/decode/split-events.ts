@@ -3,6 +3,7 @@
 // Splitting never fails: text that is not an event becomes an item of its own, and decoding it reports why,
 // so one bad record never hides the good ones after it.
 import type { SourceItem } from '../source/index.ts';
+import { MAX_RECORD_CHARS } from './record-limits.ts';
 
 export function splitEvents(text: string, file: string): SourceItem[] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -33,16 +34,58 @@ function splitJsonLines(text: string, file: string): SourceItem[] {
   return items;
 }
 
+/**
+ * A JSON array split by scanning its text, not parsed and re-serialized: each element keeps its own text and
+ * line, a broken element is an error of its own, and nesting costs no recursion (JSON.stringify of a value
+ * nested 200,000 deep overflows the stack). Anything that is not one whole array goes to the line splitter.
+ */
 function splitJsonArray(text: string, file: string, start: number): SourceItem[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.slice(start));
-  } catch {
-    // Not an array after all: let the line splitter give each line its own error.
-    return splitJsonLines(text, file);
+  const items: SourceItem[] = [];
+  const n = text.length;
+  let line = 1;
+  for (let k = text.indexOf('\n'); k >= 0 && k < start; k = text.indexOf('\n', k + 1)) line++;
+  let depth = 0; // brackets open inside the current element
+  let elementStart = -1;
+  let closed = -1;
+  const push = (e: number): void => {
+    let end = e;
+    while (end > elementStart && isSpace(text.charCodeAt(end - 1))) end--;
+    items.push({ text: text.slice(elementStart, end), format: 'json', recordId: null, file, position: items.length + 1, line: elementLine });
+    elementStart = -1;
+  };
+  let elementLine = line;
+  for (let i = start + 1; i < n && closed < 0; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) line++;
+    if (elementStart < 0) {
+      if (isSpace(c)) continue;
+      if (depth === 0 && c === 93 /* ] */ && items.length === 0) {
+        closed = i;
+        break;
+      }
+      elementStart = i;
+      elementLine = line;
+    }
+    if (c === 34 /* " */) {
+      // Skip the string, honouring backslash escapes.
+      let k = i + 1;
+      while (k < n && text.charCodeAt(k) !== 34) k += text.charCodeAt(k) === 92 ? 2 : 1;
+      i = k;
+    } else if (c === 123 || c === 91) {
+      depth++;
+    } else if (c === 125 || c === 93) {
+      if (depth === 0) {
+        if (c === 93) {
+          push(i);
+          closed = i;
+        }
+      } else depth--;
+    } else if (c === 44 /* , */ && depth === 0) {
+      push(i);
+    }
   }
-  if (!Array.isArray(parsed)) return splitJsonLines(text, file);
-  return parsed.map((v, n) => ({ text: JSON.stringify(v), format: 'json' as const, recordId: null, file, position: n + 1 }));
+  if (closed < 0 || !isBlankBetween(text, closed + 1, n)) return splitJsonLines(text, file);
+  return items;
 }
 
 function splitXml(text: string, file: string): SourceItem[] {
@@ -56,12 +99,15 @@ function splitXml(text: string, file: string): SourceItem[] {
     return line;
   };
   const push = (s: number, e: number): void => {
-    items.push({ text: flatCopy(text, s, e), format: 'xml', recordId: null, file, position: items.length + 1, line: lineOf(s) });
+    // An oversized record is refused by decodeItem on its length alone: keep it as a view, not a copy.
+    const itemText = e - s > MAX_RECORD_CHARS ? text.slice(s, e) : flatCopy(text, s, e);
+    items.push({ text: itemText, format: 'xml', recordId: null, file, position: items.length + 1, line: lineOf(s) });
   };
 
   let depth = 0; // element depth outside any event (an <Events> wrapper)
   let eventStart = -1;
   let eventDepth = 0;
+  let lastEventTagEnd = -1; // just past the latest <Event ...> start tag
   let strayStart = -1; // start of text that belongs to no event
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
@@ -99,6 +145,7 @@ function splitXml(text: string, file: string): SourceItem[] {
         else {
           eventStart = lt;
           eventDepth = 1;
+          lastEventTagEnd = close;
         }
       } else if (!isEnd && name === 'Events' && !selfClosing) {
         depth++;
@@ -107,9 +154,15 @@ function splitXml(text: string, file: string): SourceItem[] {
       } else if (strayStart < 0) {
         strayStart = lt;
       }
+    } else if (!isEnd && name === 'Event' && !selfClosing && lastEventTagEnd >= 0 && isBlankBetween(text, lastEventTagEnd, lt)) {
+      // <Event><Event>...: nesting, not truncation (an event cut off right after its start tag has nothing
+      // to lose). One item, which the decoder refuses as too deep: 200,000 of them are one error, not 200,000.
+      eventDepth++;
+      lastEventTagEnd = close;
     } else if (!isEnd && name === 'Event' && eventDepth > 0) {
       // An <Event> can never nest: the previous one was truncated. Cut it here so the next one survives.
       push(eventStart, lt);
+      lastEventTagEnd = selfClosing ? -1 : close;
       eventStart = selfClosing ? -1 : lt;
       eventDepth = 1;
       if (selfClosing) push(lt, close);
@@ -119,8 +172,12 @@ function splitXml(text: string, file: string): SourceItem[] {
         push(eventStart, close);
         eventStart = -1;
       }
+      lastEventTagEnd = -1;
     } else if (!selfClosing) {
       eventDepth++;
+      lastEventTagEnd = -1;
+    } else {
+      lastEventTagEnd = -1;
     }
     i = close;
   }
@@ -170,6 +227,11 @@ function tagLocalName(text: string, from: number): string {
   const q = text.slice(from, k);
   const colon = q.indexOf(':');
   return colon < 0 ? q : q.slice(colon + 1);
+}
+
+function isBlankBetween(text: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (!isSpace(text.charCodeAt(k))) return false;
+  return true;
 }
 
 function isSpace(c: number): boolean {

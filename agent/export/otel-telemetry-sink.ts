@@ -86,6 +86,8 @@ export interface OtelTelemetrySink extends TelemetrySink {
    */
   readonly loggerProvider: ApiLoggerProvider;
   readonly meterProvider: ApiMeterProvider;
+  /** The resource's host.id (the machine id), '' when none was detected: names live events in log.record.uid. */
+  readonly hostId: string;
 }
 
 export type SinkOutcome = { readonly ok: true; readonly value: OtelTelemetrySink } | { readonly ok: false; readonly problems: readonly string[] };
@@ -271,6 +273,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
     value: {
       prometheusUrl: prometheus?.url ?? null,
       destinations,
+      hostId: typeof resource.attributes['host.id'] === 'string' ? resource.attributes['host.id'] : '',
       loggerProvider,
       meterProvider,
       stats,

@@ -1,6 +1,7 @@
 // One pure function decides every OTLP setting: explicit config ?? OTEL_EXPORTER_OTLP_* (per-signal variable
 // first, then the generic one) ?? the OTel default. Problems name the key or variable, what was expected and
 // what was found.
+import { rememberSecret } from '../shared/index.ts';
 import type { EnvLookup, OtlpCompression, OtlpExporterConfig, OtlpProtocol, MetricsConfig, MetricTemporality } from '../config/index.ts';
 
 // One lookup type for every reader of the environment (config's); re-exported for the export API.
@@ -83,9 +84,13 @@ export function resolveOtlpSettings(
   const headers: Record<string, string> = {};
   for (const v of [read('OTEL_EXPORTER_OTLP_HEADERS'), read(`OTEL_EXPORTER_OTLP_${S}_HEADERS`)]) {
     if (v === undefined) continue;
+    rememberSecret(v.value);
     const parsed = parseHeaderList(v.value);
     if (parsed === null) problems.push(`${v.name}: expected key=value pairs separated by commas`);
-    else Object.assign(headers, parsed);
+    else {
+      for (const value of Object.values(parsed)) rememberSecret(value);
+      Object.assign(headers, parsed);
+    }
   }
   Object.assign(headers, config.headers);
 

@@ -24,4 +24,6 @@ export interface TelemetrySink {
   flush(what?: 'all' | 'logs'): Promise<FlushResult>;
   /** Flush and release everything; idempotent. */
   shutdown(): Promise<void>;
+  /** The machine's host.id in the sink's resource, when known (live events are named by it in log.record.uid). */
+  readonly hostId?: string;
 }

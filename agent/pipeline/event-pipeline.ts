@@ -37,6 +37,8 @@ export interface EventPipelineDeps {
   readonly enricher: Enricher;
   /** Extra say on whether an enriched event is logged (the attribution work's routine-block switch). */
   readonly shouldLog?: (event: WfpEvent, enrichment: EventEnrichment) => boolean;
+  /** This machine's host.id, when the events are its own (the live source): names them in `log.record.uid`. */
+  readonly hostId?: string;
 }
 
 export interface EventPipeline {
@@ -53,7 +55,7 @@ export function createEventPipeline(config: AgentConfig, deps: EventPipelineDeps
   const collected = collectedEventIds(config.events);
   const countOnlyPackets = config.events.packet_drops === 'count';
   const aggregatePackets = config.events.packet_drops === 'aggregate';
-  const recordOptions = { ecs: config.telemetry.ecs };
+  const recordOptions = { ecs: config.telemetry.ecs, hostId: deps.hostId ?? '' };
   const processRecord = (raw: RawRecord): ProcessedEvent => {
     const event = interpreter.interpret(raw);
     const enrichment = deps.enricher.enrich(event);

@@ -7,3 +7,4 @@ export { parseDecimal } from './parse-decimal.ts';
 export { readDateTime } from './date-time.ts';
 export { resolveStateDir, statePath } from './state-dir.ts';
 export type { StateDirContext } from './state-dir.ts';
+export { forgetSecrets, MIN_SECRET_CHARS, REDACTED, redactSecrets, rememberSecret } from './secrets.ts';

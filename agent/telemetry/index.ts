@@ -2,6 +2,7 @@ export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 export { toTelemetryRecord } from './to-telemetry-record.ts';
 export type { RecordOptions } from './to-telemetry-record.ts';
 export { addEcsAttributes, ECS_DATASET, ECS_MODULE } from './ecs-attributes.ts';
+export { recordUid, uuidV5, RECORD_UID_NAMESPACE } from './record-uid.ts';
 export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME, PACKET_DROP_SUMMARY_EVENT_NAME, EVENTS_SUPPRESSED_EVENT_NAME } from './event-names.ts';
 export { addToTally, packetDropKey, startTally, toPacketDropOverflowRecord, toPacketDropSummaryRecord, toSuppressedRecord } from './summary-records.ts';
 export type { WindowTally } from './summary-records.ts';

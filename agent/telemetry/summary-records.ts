@@ -2,6 +2,18 @@
 // record per rate-limited event id per window saying how many events were kept out of the logs.
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { EVENTS_SUPPRESSED_EVENT_NAME, PACKET_DROP_SUMMARY_EVENT_NAME, eventNameFor } from './event-names.ts';
+import { RECORD_UID_NAMESPACE, uuidV5 } from './record-uid.ts';
+
+const UID_NAMESPACE = Buffer.from(RECORD_UID_NAMESPACE.replaceAll('-', ''), 'hex');
+
+/**
+ * A window record's `log.record.uid`: UUID v5 of its event name and the uid of the first event it counts (that
+ * event is in exactly one such record), so the same window sent again after a crash has the same uid.
+ */
+function setUid(a: Record<string, AttributeValue>, eventName: string, first: TelemetryRecord): void {
+  const uid = first.attributes['log.record.uid'];
+  if (typeof uid === 'string') a['log.record.uid'] = uuidV5(UID_NAMESPACE, `${eventName}\n${uid}`);
+}
 
 /** Events of one key in one window: how many, the earliest and latest event time, the first record read. */
 export interface WindowTally {
@@ -132,6 +144,7 @@ function between(t: WindowTally): string {
 /** One summary record for the packet drops of one key in one window (`first`: that key's first record). */
 export function toPacketDropSummaryRecord(first: TelemetryRecord, t: WindowTally, windowS: number): TelemetryRecord {
   const a: Record<string, AttributeValue> = {};
+  setUid(a, PACKET_DROP_SUMMARY_EVENT_NAME, first);
   copy(a, first, KEY_ATTRIBUTES);
   tallyAttributes(a, t, windowS);
   const direction = typeof a['wfp.direction'] === 'string' ? `${a['wfp.direction']} ` : '';
@@ -153,6 +166,7 @@ export function toPacketDropSummaryRecord(first: TelemetryRecord, t: WindowTally
 /** The packet drops of keys beyond `aggregate_max_keys` in one window, counted together (`first`: the first of them). */
 export function toPacketDropOverflowRecord(first: TelemetryRecord, t: WindowTally, windowS: number, maxKeys: number): TelemetryRecord {
   const a: Record<string, AttributeValue> = {};
+  setUid(a, PACKET_DROP_SUMMARY_EVENT_NAME, first);
   copy(a, first, ['host.name', ...ECS_ROUTING]);
   a['wfp.outcome'] = 'dropped';
   a['wfp.summary.overflow'] = true;
@@ -171,6 +185,7 @@ export function toPacketDropOverflowRecord(first: TelemetryRecord, t: WindowTall
 /** How many events of one id a rate limit kept out of the logs in one window (`first`: the first of them). */
 export function toSuppressedRecord(eventId: number, first: TelemetryRecord, t: WindowTally, windowS: number, perSecond: number): TelemetryRecord {
   const a: Record<string, AttributeValue> = { 'windows.event.id': eventId };
+  setUid(a, EVENTS_SUPPRESSED_EVENT_NAME, first);
   copy(a, first, ['host.name', ...ECS_ROUTING]);
   a['wfp.suppressed.event_name'] = eventNameFor(eventId);
   a['wfp.suppressed.limit_per_s'] = perSecond;

@@ -6,6 +6,7 @@ import type { BlockKind, EventEnrichment } from '../enrich/index.ts';
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { eventNameFor } from './event-names.ts';
 import { addEcsAttributes } from './ecs-attributes.ts';
+import { recordUid } from './record-uid.ts';
 
 // OTel severity numbers (logs data model): INFO 9, WARN 13.
 const INFO = { number: 9, text: 'INFO' } as const;
@@ -19,14 +20,21 @@ type Attrs = Record<string, AttributeValue>;
 export interface RecordOptions {
   /** Also add the Elastic Common Schema fields (config `telemetry.ecs`; ecs-attributes.ts). */
   readonly ecs?: boolean;
+  /**
+   * The machine's host.id when the events are this machine's own (live); '' or absent for files, whose events
+   * may come from any host: their Computer names them in `log.record.uid`.
+   */
+  readonly hostId?: string;
 }
 
 export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment, options: RecordOptions = {}): TelemetryRecord {
+  const hostId = options.hostId ?? '';
   const raw = event.raw;
   const a: Attrs = {
     'windows.event.id': raw.eventId,
   };
   if (raw.recordId !== null) a['windows.event.record_id'] = raw.recordId;
+  a['log.record.uid'] = recordUid(hostId !== '' ? hostId : raw.computer, raw);
   // Stores with literal keys, not through set(): every event runs these, and one keyed store shared by all keys
   // was ~5% of the CPU an event costs before export (CPU profile over the bench's events).
   if (raw.provider !== '') a['windows.event.provider'] = raw.provider;

@@ -112,6 +112,7 @@ export class FakeBridge implements BridgeHost {
     this.startOptions = options;
     if (!this.startResult.ok) return this.startResult;
     this.#running = true;
+    runningBridges.add(this);
     this.#loop = this.#run(options, onMessage);
     return { ok: true, value: undefined };
   }
@@ -126,6 +127,7 @@ export class FakeBridge implements BridgeHost {
 
   async stop(): Promise<void> {
     this.stopCalls++;
+    runningBridges.delete(this);
     this.#running = false;
     this.#wake?.();
     await this.#loop;
@@ -208,6 +210,26 @@ export class FakeBridge implements BridgeHost {
       if (!(await send(message))) return;
     }
   }
+}
+
+/** Bridges started and not stopped: a failed assertion must not leave their timers keeping `npm test` alive. */
+const runningBridges = new Set<FakeBridge>();
+
+/**
+ * For `afterEach`/`after`: stop every fake bridge a test started and did not stop (none when all went well).
+ * A bridge whose loop waits on an answer that never comes (an agent abandoned mid-batch, as the crash test
+ * does on purpose) is left after `graceMs`: its timers are stopped, and nothing else keeps the process alive.
+ */
+export async function stopFakeBridges(graceMs = 2000): Promise<void> {
+  const left = [...runningBridges];
+  runningBridges.clear();
+  await Promise.all(
+    left.map(async (b) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([b.stop(), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    }),
+  );
 }
 
 function timeOf(xml: string): number {

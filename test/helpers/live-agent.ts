@@ -15,7 +15,7 @@ import type { SourceEvent, StartPosition } from '../../agent/source/index.ts';
 import { createLivePump, createPumpMetrics } from '../../agent/runtime/index.ts';
 import type { PumpMetrics, PumpSummary } from '../../agent/runtime/index.ts';
 import type { MeterProvider } from '@opentelemetry/api';
-import { FakeBridge } from './fake-bridge.ts';
+import { FakeBridge, stopFakeBridges } from './fake-bridge.ts';
 import type { FakeSecurityLog } from './fake-bridge.ts';
 import { createInMemorySink } from './in-memory-sink.ts';
 import type { InMemorySink } from './in-memory-sink.ts';
@@ -114,7 +114,7 @@ export function startLiveAgent(options: LiveAgentOptions): LiveAgent {
     });
     return pump.run(controller.signal);
   })();
-  return {
+  const agent: LiveAgent = {
     bridge,
     sink,
     events,
@@ -125,10 +125,34 @@ export function startLiveAgent(options: LiveAgentOptions): LiveAgent {
     openError,
     exportedIds: () => sink.exported.map((e) => e.event.raw.recordId ?? -1),
     async stop() {
+      runningAgents.delete(agent);
       controller.abort();
       return done;
     },
   };
+  runningAgents.add(agent);
+  return agent;
+}
+
+const runningAgents = new Set<LiveAgent>();
+
+/**
+ * For `afterEach`: stop what a failed test left running (its own `stop()` was never reached), so the failure
+ * is reported instead of the fake bridge's timer keeping the test file alive. A pump that does not end within
+ * `graceMs` has its bridge stopped under it.
+ */
+export async function stopLiveAgents(graceMs = 2000): Promise<void> {
+  const left = [...runningAgents];
+  runningAgents.clear();
+  await Promise.all(
+    left.map(async (agent) => {
+      agent.controller.abort();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([agent.done.catch(() => null), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+    }),
+  );
+  await stopFakeBridges();
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PROMTOOL, SETUP_HINT } from './metrics-backends.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const rules = fileURLToPath(new URL('../../deploy/alerts/wfp-agent.rules.yml', import.meta.url));
 const ruleTests = fileURLToPath(new URL('../../deploy/alerts/wfp-agent.rules.test.yml', import.meta.url));
@@ -16,7 +17,7 @@ async function promtool(...args: string[]): Promise<{ code: number; out: string 
   );
 }
 
-describe('deploy/alerts rules', { skip: PROMTOOL === null ? `promtool not found: ${SETUP_HINT}` : false }, () => {
+describe('deploy/alerts rules', { skip: needs('promtool', PROMTOOL === null ? `promtool not found: ${SETUP_HINT}` : null) }, () => {
   it('promtool check rules accepts them', async () => {
     const r = await promtool('check', 'rules', rules);
     assert.equal(r.code, 0, r.out);

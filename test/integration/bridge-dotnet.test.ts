@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
 import type { BridgeMessage, BridgeStartOptions } from '../../agent/bridge/index.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BRIDGE = join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj');
@@ -30,19 +31,18 @@ function dotnet(args: string[]): Promise<Run> {
   });
 }
 
+const DOTNET_TEST_TIMEOUT_MS = 540_000;
 const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
-const skip = hasDotnet ? false : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (CI installs it)';
+const skip = needs('dotnet (.NET SDK)', hasDotnet ? null : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (test/setup/steps/10-dotnet.sh)');
 // The step's marker for this edge-js and this Node, not the native module alone: a build can link
 // edge_coreclr.node and still fail on the managed bootstrap, and that half-built edge-js cannot load an assembly.
-// In CI (.ci/run sets CI) a missing build is a failure, since the setup must work there; elsewhere a skip that
-// says why.
 const EDGE_MARKER = join(ROOT, `.tools/edge-js/built-edge-js-26.1.0-node-${process.versions.node}`);
 const edgeProblem = existsSync(EDGE_MARKER)
   ? null
   : `edge-js is not built in .tools/edge-js (test/setup/steps/11-edge-js.sh): ${
       existsSync(EDGE_FAILED) ? readFileSync(EDGE_FAILED, 'utf8').trim() : 'the step has not run here, or a tool it needs (dotnet, make, g++, python3) is missing; it says which'
     }`;
-const edgeSkip = edgeProblem === null || (process.env['CI'] ?? '') !== '' ? false : edgeProblem;
+const edgeSkip = needs('edge-js built for CoreCLR', edgeProblem);
 
 /** The portable part of the real assembly with its synthetic producer: records 1001..1000+count. */
 function syntheticOptions(count: number): BridgeStartOptions {
@@ -62,7 +62,8 @@ function syntheticOptions(count: number): BridgeStartOptions {
 }
 
 describe('C# bridge', { skip, concurrency: false }, () => {
-  it('builds the net48 assembly edge-js loads, with no warnings', async () => {
+  // Above npm test's --test-timeout (300 s): dotnet's own 480 s limit (above) fires first, with its output.
+  it('builds the net48 assembly edge-js loads, with no warnings', { timeout: DOTNET_TEST_TIMEOUT_MS }, async () => {
     const run = await dotnet(['build', BRIDGE, '-c', 'Release', '-f', 'net48', '-nologo']);
     assert.equal(run.code, 0, run.output);
     assert.match(run.output, /0 Warning\(s\)/);
@@ -70,7 +71,7 @@ describe('C# bridge', { skip, concurrency: false }, () => {
     assert.ok(statSync(DEFAULT_BRIDGE_ASSEMBLY).size > 10_000);
   });
 
-  it('passes its xunit tests on net10.0 (queue, batching, XPath, bookmark, resume, shutdown)', async () => {
+  it('passes its xunit tests on net10.0 (queue, batching, XPath, bookmark, resume, shutdown)', { timeout: DOTNET_TEST_TIMEOUT_MS }, async () => {
     const run = await dotnet(['test', TESTS, '-nologo']);
     assert.equal(run.code, 0, run.output);
     const summary = /Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/.exec(run.output);
@@ -79,13 +80,15 @@ describe('C# bridge', { skip, concurrency: false }, () => {
     assert.ok(Number(summary[2]) >= 25, `only ${summary[2]} xunit tests passed`);
   });
 
-  it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async () => {
+  it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async (t) => {
     assert.equal(edgeProblem, null, edgeProblem ?? '');
     process.env['EDGE_USE_CORECLR'] = '1';
     const protocolErrors: string[] = [];
     const host = createEdgeBridgeHost({ assemblyFile: DEFAULT_BRIDGE_ASSEMBLY, edgeModule: EDGE, onProtocolError: (e) => protocolErrors.push(e) });
     assert.ok(host.ok, host.ok ? '' : host.error);
     const bridge = host.value;
+    // A failed assertion below must not leave the CoreCLR session (and its producer thread) running.
+    t.after(() => bridge.stop());
     const received: number[] = [];
     const batchSizes: number[] = [];
     const statuses: string[] = [];

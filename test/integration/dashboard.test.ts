@@ -19,6 +19,7 @@ import { PROMETHEUS, SETUP_HINT, queryUntil, startPrometheus } from './metrics-b
 import type { Backend, PromSample } from './metrics-backends.ts';
 import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const DASHBOARD = new URL('../../deploy/dashboards/wfp-block-agent.grafana.json', import.meta.url);
 
@@ -146,8 +147,8 @@ describe('Grafana dashboard', () => {
     }
   });
 
-  const skip = PROMETHEUS === null ? `prometheus not found: ${SETUP_HINT}` : protoUnavailable();
-  describe('its queries against Prometheus scraping two agents', { skip: skip ?? false }, () => {
+  const skip = needs('Prometheus and the OTLP .proto files', PROMETHEUS === null ? `prometheus not found: ${SETUP_HINT}` : protoUnavailable());
+  describe('its queries against Prometheus scraping two agents', { skip }, () => {
     let healthy: OtelTelemetrySink;
     let failing: OtelTelemetrySink;
     let refusing: OtlpReceiver;

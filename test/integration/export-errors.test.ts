@@ -19,6 +19,7 @@ import { tempDir } from './cli-io.ts';
 import type { TempDir } from './cli-io.ts';
 import { FIXTURE_DIR } from './fixture-counts.ts';
 import { freePort } from './metrics-backends.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent' });
 
@@ -64,7 +65,7 @@ async function withReceiver<T>(
   }
 }
 
-const skip = protoUnavailable() ?? false;
+const skip = needs('OTLP .proto files', protoUnavailable());
 
 describe('OTel sink error paths', { skip }, () => {
   it('reports a 4xx refusal with the status and the backend text, not retryable, without retrying', async () => {

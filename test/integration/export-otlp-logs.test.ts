@@ -17,6 +17,7 @@ import type { OtlpReceiver, ReceivedLog } from '../helpers/otlp-receiver.ts';
 import { captureIo, tempDir } from './cli-io.ts';
 import type { TempDir } from './cli-io.ts';
 import { expectedCounts, fixtureEvents, fixtureFiles } from './fixture-counts.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const DEFAULT_COLLECT = new Set([5031, 5150, 5151, 5152, 5153, 5155, 5157, 5159, 5441, 5447, 4719, 1102]);
 
@@ -58,9 +59,9 @@ function sorted(o: Readonly<Record<string, unknown>>): [string, unknown][] {
   return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
 }
 
-const skip = protoUnavailable();
+const skip = needs('OTLP .proto files', protoUnavailable());
 
-describe('replay → OTLP receiver', { skip: skip ?? false }, () => {
+describe('replay → OTLP receiver', { skip }, () => {
   const files = fixtureFiles();
   let dir: TempDir;
   before(() => {

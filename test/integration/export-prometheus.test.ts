@@ -12,6 +12,7 @@ import { expectedCounts, fixtureFiles } from './fixture-counts.ts';
 import { spawnSync } from 'node:child_process';
 import { PROMETHEUS, PROMTOOL, SETUP_HINT, countsBy, queryUntil, sortedEntries, startPrometheus } from './metrics-backends.ts';
 import type { Backend } from './metrics-backends.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const APP_METRICS = new Set(['wfp_connection_blocks_total', 'wfp_packet_drops_total', 'wfp_listen_blocks_total', 'wfp_bind_blocks_total', 'wfp_app_blocks_total']);
 
@@ -32,7 +33,7 @@ async function servedSink(extraYaml: string): Promise<OtelTelemetrySink> {
   return created.value;
 }
 
-describe('Prometheus scrapes the pull endpoint', { skip: PROMETHEUS === null ? `prometheus not found: ${SETUP_HINT}` : false }, () => {
+describe('Prometheus scrapes the pull endpoint', { skip: needs('Prometheus', PROMETHEUS === null ? `prometheus not found: ${SETUP_HINT}` : null) }, () => {
   let sink: OtelTelemetrySink;
   let limited: OtelTelemetrySink;
   let prom: Backend;

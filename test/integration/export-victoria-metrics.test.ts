@@ -9,6 +9,7 @@ import { expectedCounts, fixtureFiles } from './fixture-counts.ts';
 import type { Counts } from './fixture-counts.ts';
 import { SETUP_HINT, VICTORIA_METRICS, countsBy, queryUntil, sortedEntries, startVictoriaMetrics } from './metrics-backends.ts';
 import type { Backend } from './metrics-backends.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const APP_METRICS = new Set([
   'wfp_connection_blocks_total',
@@ -19,7 +20,7 @@ const APP_METRICS = new Set([
   'wfp_app_blocks_total',
 ]);
 
-describe('replay → VictoriaMetrics (OTLP protobuf) → PromQL', { skip: VICTORIA_METRICS === null ? `victoria-metrics not found: ${SETUP_HINT}` : false }, () => {
+describe('replay → VictoriaMetrics (OTLP protobuf) → PromQL', { skip: needs('VictoriaMetrics', VICTORIA_METRICS === null ? `victoria-metrics not found: ${SETUP_HINT}` : null) }, () => {
   let vm: Backend;
   let dir: TempDir;
   before(async () => {

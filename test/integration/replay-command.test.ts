@@ -6,10 +6,11 @@ import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts
 import { captureIo, tempDir } from './cli-io.ts';
 import type { TempDir } from './cli-io.ts';
 import { FIXTURE_DIR } from './fixture-counts.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const FILE = `${FIXTURE_DIR}ms-docs/event-5157.xml`;
 
-describe('wfp-agent replay', { skip: protoUnavailable() ?? false }, () => {
+describe('wfp-agent replay', { skip: needs('OTLP .proto files', protoUnavailable()) }, () => {
   let dir: TempDir;
   before(() => {
     dir = tempDir();

@@ -1,7 +1,9 @@
 // `wfp-agent config validate [FILE]` and `wfp-agent config print [FILE]`.
 import { stringify } from 'yaml';
 import { buildDesiredPolicy } from '../../audit/index.ts';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { ConfigError, loadConfig, secretPaths } from '../../config/index.ts';
+import type { AgentConfig } from '../../config/index.ts';
+import { REDACTED, redactSecrets } from '../../shared/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
@@ -12,9 +14,27 @@ const HELP = `Usage: wfp-agent config validate [FILE]
   validate   Check a configuration file against the schema. Prints every problem as
              FILE:LINE: key: message, and exits 1 when there is any.
   print      Print the effective configuration (defaults filled in, \${env:NAME} resolved) as YAML.
+             Secrets are shown as ${REDACTED}: every header value, and every value that came
+             from \${env:NAME} (it may be a credential; the environment is where to look).
 
 Without FILE, the bundled default (config/agent.yaml) is used.
 `;
+
+/** A copy of `config` with the value at every secret path replaced by <redacted>. */
+function redactedConfig(config: AgentConfig): unknown {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  for (const path of secretPaths(config)) {
+    const keys = path.match(/[^.[\]]+/g) ?? [];
+    let node: unknown = copy;
+    for (const k of keys.slice(0, -1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined;
+    const last = keys.at(-1);
+    if (last !== undefined && node !== null && typeof node === 'object' && last in node) (node as Record<string, unknown>)[last] = REDACTED;
+  }
+  // Header names may hold dots, which the paths above cannot tell from nesting: every header, by name.
+  const otlp = (copy['exporters'] as { otlp: { headers: Record<string, string> } }).otlp;
+  for (const name of Object.keys(otlp.headers)) otlp.headers[name] = REDACTED;
+  return copy;
+}
 
 export const configCommand: Command = {
   name: 'config',
@@ -43,7 +63,7 @@ export const configCommand: Command = {
         for (const line of policy.detail.split('\n')) io.stderr(`${file ?? '<embedded default>'}: ${line}\n`);
         return EXIT_PROBLEMS;
       }
-      if (action === 'print') io.stdout(stringify(config));
+      if (action === 'print') io.stdout(redactSecrets(stringify(redactedConfig(config))));
       else io.stdout(`${file ?? '<embedded default>'}: valid\n`);
       return EXIT_OK;
     } catch (error) {

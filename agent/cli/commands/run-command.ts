@@ -248,6 +248,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     const pipeline = createEventPipeline(config, {
       enricher: enrichment.value.enricher,
       shouldLog: (_event, enrichment) => shouldLog(enrichment, config.filters),
+      hostId: sink.value.hostId ?? '',
     });
     const process = (item: SourceItem): PipelineOutcome => {
       const outcome = pipeline.process(item);

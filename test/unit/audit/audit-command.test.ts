@@ -8,11 +8,12 @@ import { createAuditCommand } from '../../../agent/cli/commands/audit-command.ts
 import { createFixedGpoDetector, NOT_GPO_MANAGED } from '../../../agent/audit/index.ts';
 import { createFakeWindows } from '../../helpers/fake-auditpol-windows.ts';
 import { captureIo } from '../../helpers/fake-auditpol-cli.ts';
+import { needs } from '../../helpers/test-dependency.ts';
 
 
 const NSA = new URL('../../fixtures/auditpol/nsacyber-audit.csv', import.meta.url).pathname;
 const RIT = new URL('../../../../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv', import.meta.url).pathname;
-const RIT_SKIP = existsSync(RIT) ? false : 'needs ../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv (not in a fresh clone)';
+const RIT_SKIP = needs('../shared/samples/auditpol RIT-CyberForce auditpol.csv', existsSync(RIT) ? null : 'needs ../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv (not in a fresh clone)');
 const dir = mkdtempSync(join(tmpdir(), 'wfp-audit-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

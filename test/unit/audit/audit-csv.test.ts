@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeText, parseAuditCsv, resolveSubcategory, splitCsv } from '../../../agent/audit/index.ts';
 import type { AuditPolicySnapshot } from '../../../agent/audit/index.ts';
+import { needs } from '../../helpers/test-dependency.ts';
 
 const NSA = new URL('../../fixtures/auditpol/nsacyber-audit.csv', import.meta.url);
 // No licence: read from the shared sample folder at test time only, never copied into the repo.
 const RIT = new URL('../../../../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv', import.meta.url);
-const RIT_SKIP = existsSync(RIT) ? false : 'needs ../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv (not in a fresh clone)';
+const RIT_SKIP = needs('../shared/samples/auditpol RIT-CyberForce auditpol.csv', existsSync(RIT) ? null : 'needs ../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv (not in a fresh clone)');
 
 function parse(text: string): AuditPolicySnapshot {
   const result = parseAuditCsv(text);

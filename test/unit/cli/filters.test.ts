@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../../agent/cli/main.ts';
 import { createFiltersCommand } from '../../../agent/cli/commands/filters-command.ts';
 import type { CliIo } from '../../../agent/cli/command.ts';
-import { SYNTHETIC_FILTERS, ZH_CN_SKIP, zhCnSample } from '../enrich/helpers.ts';
+import { SYNTHETIC_FILTERS, zhCnSkip, zhCnSample } from '../enrich/helpers.ts';
 
 /** In-process I/O (importing main.test.ts's helper would re-run its tests here). */
 function captureIo(): CliIo & { out: () => string; err: () => string } {
@@ -97,7 +97,7 @@ describe('wfp-agent filters', () => {
     assert.equal(await main(['filters', 'extra'], io3), 2);
   });
 
-  it('lists the real zh-CN snapshot: counts match an independent count of the XML', { skip: zhCnSample() === null ? ZH_CN_SKIP : false }, async () => {
+  it('lists the real zh-CN snapshot: counts match an independent count of the XML', { skip: zhCnSkip() }, async () => {
     const sample = zhCnSample()!;
     const path = `/tmp/wfp-agent-zh-${process.pid}.xml`;
     writeFileSync(path, sample.bytes);

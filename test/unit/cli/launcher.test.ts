@@ -18,6 +18,7 @@ interface PackageJson {
   readonly scripts: Record<string, string>;
 }
 import { nodeVersionProblem } from '../../../agent/cli/node-version.mjs';
+import { onlyWhen } from '../../helpers/test-dependency.ts';
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
@@ -58,7 +59,7 @@ describe('wfp-agent launcher', () => {
   const systemNode = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => existsSync(p));
   const systemVersion = systemNode === undefined ? '' : execFileSync(systemNode, ['--version'], { encoding: 'utf8' }).trim();
   const olderNode = systemNode !== undefined && nodeVersionProblem(systemVersion, systemNode) !== null;
-  it('stops on an older system Node with exit 2 and that line', { skip: olderNode ? false : `no Node older than 24 on this machine (${systemNode ?? 'none'} ${systemVersion})` }, async () => {
+  it('stops on an older system Node with exit 2 and that line', { skip: onlyWhen(olderNode, `no Node older than 24 on this machine (${systemNode ?? 'none'} ${systemVersion})`) }, async () => {
     const failed = await run(systemNode!, [launcher, '--version']).then(
       () => null,
       (e: { code: number; stderr: string }) => e,

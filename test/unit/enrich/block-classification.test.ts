@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BLOCK_KIND_RULES, classifyBlock, parseFilterSnapshot, weightClass } from '../../../agent/enrich/index.ts';
 import type { ClassifyInput, FilterAttribution } from '../../../agent/enrich/index.ts';
 import { readFileSync } from 'node:fs';
-import { ZH_CN_SKIP, zhCnSample } from './helpers.ts';
+import { zhCnSkip, zhCnSample } from './helpers.ts';
 
 const CLASS = (n: number): string => String(BigInt(n) << 60n);
 
@@ -88,6 +88,22 @@ describe('block classification decision table', () => {
     assert.equal(classifyBlock(input({ action: 'permit' }, 'Query User Default')).kind, 'query-user-default');
   });
 
+  it('a permit filter with the boot-time flag is not a boot-time block (the flag counts only on a filter that can block)', () => {
+    assert.deepEqual(classifyBlock(input({ action: 'permit', bootTime: true, weight: '0' })), { kind: 'unknown', rule: 'fallback' });
+    assert.deepEqual(classifyBlock(input({ action: 'permit', bootTime: true }, 'Stealth')), { kind: 'stealth', rule: 'origin-stealth' });
+    // The same filter as a block or a callout is one.
+    assert.equal(classifyBlock(input({ action: 'block', bootTime: true, weight: '0' })).rule, 'boot-time-flag');
+    assert.equal(classifyBlock(input({ action: 'callout', bootTime: true, weight: '0' })).rule, 'boot-time-flag');
+  });
+
+  it('weight class 15 at a layer that is neither ALE nor outbound ICMP error is neither stealth nor app-container', () => {
+    for (const layerKey of ['FWPM_LAYER_INBOUND_TRANSPORT_V4', 'FWPM_LAYER_INBOUND_ICMP_ERROR_V4', 'FWPM_LAYER_IPFORWARD_V6']) {
+      assert.deepEqual(classifyBlock(input({ layerKey, weight: CLASS(15) })), { kind: 'unknown', rule: 'fallback' }, layerKey);
+    }
+    // Class 15 is not a rule class, and 14 is.
+    assert.deepEqual(classifyBlock(input({ layerKey: 'FWPM_LAYER_INBOUND_TRANSPORT_V4', weight: CLASS(14) })), { kind: 'policy-rule', rule: 'wf-rule' });
+  });
+
   it('structure wins over the name (a rule that happens to be called "Boot Time Filter" is a rule)', () => {
     assert.equal(classifyBlock(input({ weight: CLASS(10), name: 'Boot Time Filter' })).kind, 'policy-rule');
   });
@@ -101,7 +117,7 @@ describe('block classification decision table', () => {
     assert.equal(weightClass('-1'), null);
   });
 
-  it('on the real zh-CN snapshot, every blocking filter gets the kind its (independently read) name says', { skip: zhCnSample() === null ? ZH_CN_SKIP : false }, () => {
+  it('on the real zh-CN snapshot, every blocking filter gets the kind its (independently read) name says', { skip: zhCnSkip() }, () => {
     const text = zhCnSample()!.text;
     const parsed = parseFilterSnapshot(text, 'zh-CN');
     assert.ok(parsed.ok);

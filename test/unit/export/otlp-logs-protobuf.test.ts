@@ -15,8 +15,9 @@ import { loadReplayFile } from '../../../agent/source/index.ts';
 import type { TelemetryRecord } from '../../../agent/telemetry/index.ts';
 import { msDocsFiles, otrfFiles } from '../../helpers/fixtures.ts';
 import { protoDecoders, protoUnavailable } from '../../helpers/otlp-receiver.ts';
+import { needs } from '../../helpers/test-dependency.ts';
 
-const skip = protoUnavailable();
+const skip = needs('OTLP .proto files', protoUnavailable());
 const RESOURCE = resourceFromAttributes({ 'service.name': 'wfp-block-agent', 'host.name': 'tést-hôst', 'process.pid': 4242 });
 const SCOPE = { name: 'wfp-block-agent', version: '0.1.0' };
 
@@ -50,7 +51,7 @@ function record(attributes: TelemetryRecord['attributes'], body = 'b', timestamp
   return { eventName: 'wfp.test', timestamp, severityNumber: 13, severityText: 'WARN', body, attributes };
 }
 
-describe('encodeLogsRequest', { skip: skip ?? false }, () => {
+describe('encodeLogsRequest', { skip }, () => {
   it('encodes every bundled real event exactly as the SDK does', () => {
     const records = fixtureRecords();
     assert.ok(records.length > 1000);

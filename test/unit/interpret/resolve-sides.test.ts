@@ -62,6 +62,26 @@ describe('resolveSides', () => {
     );
   });
 
+  it('49152 is the first ephemeral port, 49151 the last service port (the boundary both ways)', () => {
+    assert.equal(
+      sides({ kind: 'connection', direction: 'inbound', source: ep('10.1.1.1', 49151), destination: ep('10.1.1.2', 49152) }),
+      '10.1.1.1:49151 <- 10.1.1.2:49152 (heuristic-service-port)',
+    );
+    assert.equal(
+      sides({ kind: 'connection', direction: 'inbound', source: ep('10.1.1.1', 49152), destination: ep('10.1.1.2', 49151) }),
+      '10.1.1.2:49151 <- 10.1.1.1:49152 (heuristic-service-port)',
+    );
+    // 49152 facing a higher ephemeral port: neither is a service port, so nothing decides.
+    assert.equal(
+      sides({ kind: 'connection', direction: 'inbound', source: ep('10.1.1.1', 49152), destination: ep('10.1.1.2', 60000) }),
+      '10.1.1.2:60000 <- 10.1.1.1:49152 (heuristic-dest-local)',
+    );
+    assert.equal(
+      sides({ kind: 'connection', direction: 'inbound', source: ep('10.1.1.1', 60000), destination: ep('10.1.1.2', 49152) }),
+      '10.1.1.2:49152 <- 10.1.1.1:60000 (heuristic-dest-local)',
+    );
+  });
+
   it('listen and bind have only a local side', () => {
     const s = resolveSides({ kind: 'listen', direction: 'unknown', source: ep('0.0.0.0', 5555), destination: null }, never);
     assert.deepEqual(s, { local: ep('0.0.0.0', 5555), peer: null, resolution: 'single-sided' });

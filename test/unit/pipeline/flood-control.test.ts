@@ -89,6 +89,22 @@ describe('flood control: aggregate', () => {
     assert.deepEqual(f.closeDue(10 ** 9), [], 'nothing open, nothing to close');
   });
 
+  it('gives each summary a log.record.uid that is the same when the window is sent again after a crash', T, () => {
+    const first = flood();
+    offerAll(first, drops.slice(0, 10), 0);
+    const again = flood();
+    offerAll(again, drops.slice(0, 30), 0); // re-read after a restart: same first event, more events
+    const [a] = first.closeAll();
+    const [b] = again.closeAll();
+    const uid = a?.attributes['log.record.uid'];
+    assert.match(String(uid), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(b?.attributes['log.record.uid'], uid);
+    assert.notEqual(uid, drops[0]?.record.attributes['log.record.uid'], 'not the first event\'s own uid');
+    const other = flood();
+    offerAll(other, drops.slice(1, 10), 0);
+    assert.notEqual(other.closeAll()[0]?.attributes['log.record.uid'], uid);
+  });
+
   it('closeAll emits the open window at once (stop, end of replay)', T, () => {
     const f = flood();
     offerAll(f, drops.slice(0, 3), 0);

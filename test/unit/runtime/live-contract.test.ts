@@ -1,6 +1,6 @@
 // Contract tests of the live path on Linux: fake bridge (same callback protocol, fixture XML) → Windows source
 // → real pipeline → in-memory sink, with a real checkpoint in a temp folder.
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { nodeCheckpointFs } from '../../../agent/checkpoint/index.ts';
 import type { CheckpointFs } from '../../../agent/checkpoint/index.ts';
 import { FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { OUTAGE, REJECTED } from '../../helpers/in-memory-sink.ts';
-import { blockEvents, msDocs, range, startLiveAgent, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import { blockEvents, msDocs, range, startLiveAgent, stopLiveAgents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 
 function savedRecordId(dir: string): number | null {
   return JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).channels.Security.record_id;
@@ -27,6 +27,9 @@ function onNthWrite(nth: number, before: () => Promise<void>): CheckpointFs {
 }
 
 describe('live path contract (fake bridge)', () => {
+  // A failed assertion skips the test's own stop(): stop here, or the fake bridge's timer hangs npm test.
+  afterEach(() => stopLiveAgents());
+
   it('exports every collected event once, in order, and checkpoints the last one', async () => {
     const log = new FakeSecurityLog(1000);
     log.append(...blockEvents(25));

@@ -1,12 +1,12 @@
 // Compliance of the live path's self-metrics: read, acknowledged, lag, possible loss, errors, pauses.
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import type { DataPoint, MetricData } from '@opentelemetry/sdk-metrics';
 import { createPumpMetrics } from '../../../agent/runtime/index.ts';
 import { FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { OUTAGE } from '../../helpers/in-memory-sink.ts';
-import { blockEvents, startLiveAgent, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import { blockEvents, startLiveAgent, stopLiveAgents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 
 class TestReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -27,6 +27,8 @@ function total(metrics: Map<string, MetricData>, name: string, attributes: Recor
 }
 
 describe('createPumpMetrics', () => {
+  afterEach(() => stopLiveAgents());
+
   it('counts read, acknowledged, export errors, pauses and possible loss, and reports lag', async () => {
     const reader = new TestReader();
     const meterProvider = new MeterProvider({ readers: [reader] });

@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { parseConfig } from '../../../agent/config/index.ts';
 import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
-import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
+import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 import { fixture } from '../../helpers/fixtures.ts';
@@ -33,6 +33,8 @@ function configFile(stateDir: string, extra = ''): string {
 }
 
 describe('wfp-agent run', () => {
+  afterEach(() => stopFakeBridges());
+
   it('explains in one line that live reading needs Windows, suggests replay, and exits 2', async () => {
     const io = captureIo();
     const command = createRunCommand(deps({ platform: 'linux' }));

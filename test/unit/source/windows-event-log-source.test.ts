@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { createCheckpointStore, nodeCheckpointFs } from '../../../agent/checkpoi
 import type { CheckpointFs } from '../../../agent/checkpoint/index.ts';
 import { chooseStart, openWindowsEventLogSource } from '../../../agent/source/index.ts';
 import type { RecordSource, SourceEvent, StartPosition } from '../../../agent/source/index.ts';
-import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
+import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../../helpers/fake-bridge.ts';
 import { blockEvents, EVENT_IDS, msDocs, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 
 interface Opened {
@@ -36,6 +36,8 @@ async function open(log: FakeSecurityLog, dir: string, start: StartPosition = { 
 const never = new AbortController().signal;
 
 describe('openWindowsEventLogSource', () => {
+  afterEach(() => stopFakeBridges());
+
   it('passes sane options to the bridge (queue at least one batch, backoff max at least initial)', async () => {
     const { source, bridge } = await open(new FakeSecurityLog(), tempStateDir());
     assert.ok(source);
