@@ -45,6 +45,7 @@ namespace WfpBlockAgent.Bridge
         private long _newestRecordId = -1;
         private DateTime _newestReadAt = DateTime.MinValue;
         private int _started;
+        private bool _numberingReset;
 
         public BridgeSession(
             BridgeOptions options,
@@ -173,7 +174,8 @@ namespace WfpBlockAgent.Bridge
         private Task ResubscribeAsync(CancellationToken token)
         {
             var after = _queue.ResumeAfter();
-            if (after < 0) return SubscribeAsync(_options.Start, token);
+            // Nothing kept yet: the configured start, unless the log was cleared since (then the new log's beginning).
+            if (after < 0) return SubscribeAsync(_numberingReset ? StartPosition.Beginning() : _options.Start, token);
             _queue.Reopen(after);
             return SubscribeAsync(StartPosition.After(after), token);
         }
@@ -186,7 +188,11 @@ namespace WfpBlockAgent.Bridge
                 var log = ReadLogInfo();
                 var from = StrictStart(start, log);
                 // After a clear the numbering restarts: the queue's position must follow the new ids.
-                if (start.Mode == StartMode.After && from.Mode == StartMode.Beginning && log != null && start.RecordId > log.NewestRecordId) _queue.Reopen(-1);
+                if (start.Mode == StartMode.After && from.Mode == StartMode.Beginning && log != null && start.RecordId > log.NewestRecordId)
+                {
+                    _queue.ResetNumbering();
+                    _numberingReset = true;
+                }
                 PostStatus("subscribing", "Subscribing to " + _options.Channel + " from " + from + ".", start.Mode == StartMode.After ? start.RecordId : -1, log);
                 Volatile.Write(ref _subscription, new CancellationTokenSource());
                 try

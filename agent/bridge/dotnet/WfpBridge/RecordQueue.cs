@@ -150,9 +150,23 @@ namespace WfpBlockAgent.Bridge
             {
                 _overflowing = false;
                 _lowestRejected = long.MaxValue;
-                if (resumeAfter >= 0) PurgeFrom(resumeAfter + 1);
-                else _items.Clear();
+                PurgeFrom(resumeAfter + 1);
                 _lastKept = resumeAfter;
+                Monitor.PulseAll(_lock);
+            }
+        }
+
+        /// <summary>
+        /// The log was cleared (numbering restarts): the next subscription reads the new log from its beginning.
+        /// Records still queued from the old numbering are kept and sent; only the position is forgotten.
+        /// </summary>
+        public void ResetNumbering()
+        {
+            lock (_lock)
+            {
+                _overflowing = false;
+                _lowestRejected = long.MaxValue;
+                _lastKept = -1;
                 Monitor.PulseAll(_lock);
             }
         }

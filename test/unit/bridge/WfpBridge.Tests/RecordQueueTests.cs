@@ -86,5 +86,19 @@ namespace WfpBlockAgent.Bridge.Tests
             Assert.Equal(2, batch.Count);
             Assert.Equal(2, queue.ResumeAfter());
         }
+
+        [Fact]
+        public async Task ResetNumberingForgetsThePositionButKeepsQueuedRecords()
+        {
+            var queue = new RecordQueue(10, 500, new AsyncSignal());
+            queue.Offer(Record(501));
+            queue.Offer(Record(502));
+            queue.ResetNumbering();
+            Assert.Equal(-1, queue.ResumeAfter());
+            queue.Offer(Record(1));
+            Assert.Equal(1, queue.ResumeAfter());
+            var batch = await queue.TakeBatchAsync(10, TimeSpan.Zero, TimeSpan.FromMilliseconds(10), CancellationToken.None);
+            Assert.Equal(new long[] { 501, 502, 1 }, batch.Select(r => r.RecordId));
+        }
     }
 }
