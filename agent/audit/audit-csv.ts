@@ -5,7 +5,7 @@ import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditSetting } from './audit-setting.ts';
 import { settingFromValue } from './audit-setting.ts';
-import { canonicalGuid, isStrictGuid } from './subcategories.ts';
+import { canonicalGuid, isStrictGuid } from '../shared/index.ts';
 
 export interface SubcategoryState {
   /** Canonical upper-case GUID with braces. */

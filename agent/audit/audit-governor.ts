@@ -18,7 +18,7 @@ import { parseDurationMs } from './parse-duration.ts';
 import type { PolicyBackup } from './policy-backup.ts';
 import type { SecurityLogSettings } from './security-log.ts';
 import { retentionProblem, sizeToRaise } from './security-log.ts';
-import { canonicalGuid, isStrictGuid } from './subcategories.ts';
+import { canonicalGuid, isStrictGuid } from '../shared/index.ts';
 
 /** Shortest drift-check period honoured. */
 export const MIN_CHECK_INTERVAL_MS = 10_000;

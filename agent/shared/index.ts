@@ -7,3 +7,5 @@ export { parseDecimal } from './parse-decimal.ts';
 export { readDateTime } from './date-time.ts';
 export { resolveStateDir, statePath } from './state-dir.ts';
 export type { StateDirContext } from './state-dir.ts';
+export { SUBCATEGORIES, STRICT_GUID, isStrictGuid, canonicalGuid, resolveSubcategory, subcategoryByGuid } from './audit-subcategories.ts';
+export type { Subcategory } from './audit-subcategories.ts';
