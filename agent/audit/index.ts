@@ -5,7 +5,7 @@ export type { Subcategory } from '../shared/index.ts';
 export { settingFromValue, settingValue, describeSetting, describeDesired, mergeDesired, satisfies } from './audit-setting.ts';
 export type { AuditSetting, DesiredSetting } from './audit-setting.ts';
 export { parseAuditCsv, splitCsv, decodeText } from './audit-csv.ts';
-export type { AuditPolicySnapshot, SubcategoryState, AuditOption, GlobalSacl, AuditCsvError } from './audit-csv.ts';
+export type { AuditPolicySnapshot, SubcategoryState, AuditOption, GlobalSacl, AuditCsvError, IgnoredRow, NameMismatch } from './audit-csv.ts';
 export {
   windowsToolPaths,
   setSubcategoryCommand,
