@@ -49,6 +49,8 @@ export interface AuditGovernorOptions {
   readonly backup: PolicyBackup;
   readonly telemetry: AuditTelemetry;
   readonly timers?: Timers;
+  /** Every finished check's report (the agent's status file shows drift and errors from it). */
+  readonly onReport?: (report: CheckReport) => void;
 }
 
 export interface AuditGovernor {
@@ -86,6 +88,10 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   function launch(reason: CheckReason): Promise<CheckReport> {
     const p: Promise<CheckReport> = runCheck(reason)
       .catch((error: unknown) => unexpected(reason, error))
+      .then((report) => {
+        options.onReport?.(report);
+        return report;
+      })
       .finally(() => {
         if (running === p) running = null;
       });

@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
-import type { Enricher } from '../../enrich/index.ts';
+import type { CatalogStatus, Enricher } from '../../enrich/index.ts';
+import type { CheckReport } from '../../audit/index.ts';
+import { startRunStatus } from '../run-status.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
 import type { AuditPolicyChangeEvent } from '../../interpret/index.ts';
@@ -49,6 +51,8 @@ export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCall
 /** The enricher and its lifecycle (the live filter catalog refreshes from netsh on a timer). */
 export interface EnrichmentHandle {
   readonly enricher: Enricher;
+  /** The live catalog's state for the status file; absent when the catalog is not live. */
+  readonly catalog?: () => { readonly status: CatalogStatus; readonly refreshIntervalS: number };
   start(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -67,7 +71,12 @@ export interface AuditHandle {
   shutdown(): Promise<void>;
 }
 
-export type AuditFactory = (config: AgentConfig, io: CliIo, platform: NodeJS.Platform) => BridgeCallResult<AuditHandle | null>;
+export type AuditFactory = (
+  config: AgentConfig,
+  io: CliIo,
+  platform: NodeJS.Platform,
+  onReport?: (report: CheckReport) => void,
+) => BridgeCallResult<AuditHandle | null>;
 
 export interface RunDeps {
   readonly platform: NodeJS.Platform;
@@ -102,12 +111,12 @@ export function createRunCommand(deps: RunDeps): Command {
       }
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
-      return runLive(config, deps, io);
+      return runLive(config, deps, io, stringOption(parsed.parsed, 'config'));
     },
   };
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<number> {
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | undefined): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -137,7 +146,9 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     await bridge.value.stop();
     return EXIT_USAGE;
   }
-  const audit = deps.createAudit(config, io, deps.platform);
+  const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  const status = startRunStatus({ stateDir, configFile, catalog: enrichment.value.catalog, say });
+  const audit = deps.createAudit(config, io, deps.platform, (report) => status.tracker.auditReport(report));
   if (!audit.ok) {
     say(audit.error);
     await sink.value.shutdown();
@@ -146,8 +157,8 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
   }
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
-  const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
   try {
+    await status.writer.start();
     const opened = await openWindowsEventLogSource({
       bridge: bridge.value,
       checkpoint: createCheckpointStore({ dir: stateDir }),
@@ -160,6 +171,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       backoffMaxMs: source.backoff_max_ms,
       observer: (event) => {
         metrics.observe(event);
+        status.tracker.sourceEvent(event);
         const line = formatSourceEvent(event);
         if (line !== null) say(line);
       },
@@ -177,13 +189,14 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     });
     const process = (item: SourceItem): PipelineOutcome => {
       const outcome = pipeline.process(item);
+      status.tracker.processed(outcome);
       if (outcome.ok && outcome.value.event.body.type === 'audit-policy-change') audit.value?.onAuditPolicyChange(outcome.value.event.body);
       return outcome;
     };
     const pump = createLivePump({
       source: opened.value,
       process,
-      sink: sink.value,
+      sink: status.tracker.observeSink(sink.value),
       metrics,
       batchSize: source.batch_size,
       backoffInitialMs: source.backoff_initial_ms,
@@ -200,13 +213,15 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
     await audit.value?.shutdown();
     await enrichment.value.shutdown();
     await sink.value.shutdown();
+    await status.writer.stop();
   }
 }
 
 /** The audit stage with this machine's real I/O; its telemetry goes through the sink's global providers. */
-export const createRunAudit: AuditFactory = (config, io, platform) => {
+export const createRunAudit: AuditFactory = (config, io, platform, onReport) => {
   if (config.audit_policy.mode === 'off') return { ok: true, value: null };
-  const built = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, { platform, env: io.env, cwd: io.cwd }));
+  const context = { platform, env: io.env, cwd: io.cwd };
+  const built = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, context, onReport === undefined ? {} : { onReport }));
   if (!built.ok) return { ok: false, error: built.detail.split('\n').join('; ') };
   const governor = built.value.governor;
   return {
@@ -247,6 +262,7 @@ export const createRunEnrichment: EnrichmentFactory = (config, volumeMap, say) =
     ok: true,
     value: {
       enricher: live.enricher,
+      catalog: () => ({ status: live.catalog.status(), refreshIntervalS: config.filters.refresh_interval_s }),
       async start() {
         const started = await live.refresher?.start();
         if (started !== undefined && !started.ok) say(`The first filter snapshot failed (${started.detail}); reading goes on.`);

@@ -90,6 +90,16 @@ describe('wfp-agent run', () => {
     assert.equal(sink.shutdownCalls, 1);
     assert.deepEqual(volumeMap, { 'C:': '\\Device\\HarddiskVolume3' }, 'the bridge drive map reaches the enricher');
     assert.deepEqual(events, ['start', 'shutdown'], 'the live catalog is started before reading and shut down after');
+    // The status file `wfp-agent status` reads: written by the run, last time at the clean stop.
+    const status = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
+    assert.equal(status.schema, 1);
+    assert.equal(status.pid, process.pid);
+    assert.equal(status.config.file, join(stateDir, 'agent.yaml'));
+    assert.equal(status.export.events_acknowledged, 12);
+    assert.equal(status.export.failing_since, null);
+    assert.ok(Date.parse(status.export.last_success_at) >= Date.parse(status.started_at));
+    assert.ok(Date.parse(status.stopped_at) >= Date.parse(status.export.last_success_at));
+    assert.equal(status.lag.records_behind, 0);
   });
 
   it('exits 1 with one line when the bridge cannot load', async () => {
