@@ -1,4 +1,6 @@
-export { parseConfig, loadConfig, DEFAULT_CONFIG_URL } from './load-config.ts';
+export { parseConfig, parseConfigLayer, validateConfigData, loadConfig, DEFAULT_CONFIG_URL } from './load-config.ts';
+export { mergeConfigLayers, countOrigins } from './layered-config.ts';
+export type { ConfigLayer, ConfigOrigin, LayeredConfig } from './layered-config.ts';
 export type { EnvLookup, LoadOptions } from './load-config.ts';
 export { ConfigError, formatProblem } from './config-error.ts';
 export type { ConfigProblem } from './config-error.ts';

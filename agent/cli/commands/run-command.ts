@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { CatalogStatus, Enricher } from '../../enrich/index.ts';
-import type { CheckReport } from '../../audit/index.ts';
+import type { CheckReport, CommandRunner } from '../../audit/index.ts';
 import { startRunStatus } from '../run-status.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
@@ -30,7 +30,11 @@ import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runt
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
-import { loadCliConfig } from '../load-cli-config.ts';
+import { effectiveConfigOptions, loadEffectiveCliConfig } from '../load-effective-cli-config.ts';
+import { countOrigins } from '../../config/index.ts';
+import type { Timers } from '../../shared/index.ts';
+import { createPolicyWatcher, loadEffectiveConfig } from '../../policy/index.ts';
+import type { EffectiveConfig } from '../../policy/index.ts';
 
 const HELP = `Usage: wfp-agent run [--config FILE]
 
@@ -88,6 +92,10 @@ export interface RunDeps {
   readonly meterProvider: () => MeterProvider;
   /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
   readonly stopSignal: () => AbortSignal;
+  /** Runs reg.exe for the Group Policy layer (read at start and every 5 minutes); absent: no policy layer. */
+  readonly policyRunner?: CommandRunner;
+  /** The policy re-read's timer (tests drive it by hand). */
+  readonly policyTimers?: Timers;
 }
 
 export function createRunCommand(deps: RunDeps): Command {
@@ -109,14 +117,42 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
-      const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
-      if (config === null) return EXIT_USAGE;
-      return runLive(config, deps, io, stringOption(parsed.parsed, 'config'));
+      const configPath = stringOption(parsed.parsed, 'config');
+      const policyDeps = { platform: deps.platform, runner: deps.policyRunner ?? null };
+      let loaded = await loadEffectiveCliConfig('run', configPath, io, policyDeps);
+      if (loaded === null) return EXIT_USAGE;
+      // A policy change restarts the pipeline in this process with the new settings (checkpoint kept, nothing
+      // read twice beyond the at-least-once batch); a bad one is reported and the last good settings stay.
+      const stop = deps.stopSignal();
+      for (;;) {
+        const reload = new AbortController();
+        let next: EffectiveConfig | null = null;
+        const watcher =
+          deps.policyRunner === undefined
+            ? null
+            : createPolicyWatcher({
+                current: loaded,
+                ...(deps.policyTimers === undefined ? {} : { timers: deps.policyTimers }),
+                load: () => loadEffectiveConfig(effectiveConfigOptions(configPath, io, policyDeps)),
+                report: (line) => io.stderr(`wfp-agent run: ${line}\n`),
+                onApply: (config, changed) => {
+                  io.stderr(`wfp-agent run: The configuration changed (${changed.join(', ')}); restarting the pipeline to apply it.\n`);
+                  next = config;
+                  reload.abort();
+                },
+              });
+        watcher?.start();
+        const code = await runLive(loaded, deps, io, configPath, AbortSignal.any([stop, reload.signal]));
+        watcher?.stop();
+        if (next === null || stop.aborted) return code;
+        loaded = next;
+      }
     },
   };
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | undefined): Promise<number> {
+async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, configFile: string | undefined, stopSignal: AbortSignal): Promise<number> {
+  const config = loaded.config;
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -147,7 +183,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     return EXIT_USAGE;
   }
   const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
-  const status = startRunStatus({ stateDir, configFile, catalog: enrichment.value.catalog, say });
+  const status = startRunStatus({ stateDir, configFile, catalog: enrichment.value.catalog, say, configOrigins: countOrigins(loaded.origins) });
   const audit = deps.createAudit(config, io, deps.platform, (report) => status.tracker.auditReport(report));
   if (!audit.ok) {
     say(audit.error);
@@ -203,7 +239,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
       backoffMaxMs: source.backoff_max_ms,
       log: say,
     });
-    const summary = await pump.run(deps.stopSignal());
+    const summary = await pump.run(stopSignal);
     say(
       `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
         `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
@@ -294,4 +330,5 @@ export const runCommand: Command = createRunCommand({
   createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
+  policyRunner: createExecFileRunner(),
 });
