@@ -63,6 +63,13 @@ describe('wfp-agent audit', () => {
     assert.deepEqual(report.nameMismatches.map((m) => [m.line, m.guidName]), [[2, 'Filtering Platform Policy Change']]);
   });
 
+  it("the GPO's audit.csv (deploy/gpo) sets exactly what the default config wants", async () => {
+    const io = captureIo();
+    const gpoCsv = new URL('../../../deploy/gpo/audit.csv', import.meta.url).pathname;
+    assert.equal(await createAuditCommand({ platform: 'linux' }).run(['status', '--from-backup', gpoCsv], io), 0, io.out());
+    assert.equal(io.out().split('\n').filter((l) => / no$/.test(l)).length, 4);
+  });
+
   it('status --from-backup exits 0 when the backup matches the config', async () => {
     const io = captureIo();
     const config = configFile('audit_policy:\n  subcategories:\n    Audit Process Creation: { success: true, failure: false }\n    "{0cce922f-69ae-11d9-bed3-505054503030}": { success: true, failure: true }\n');
