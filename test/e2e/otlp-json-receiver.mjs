@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 
 const [portText = '4318', out = 'otlp-received.ndjson'] = process.argv.slice(2);
 createServer((request, response) => {
+  /** @type {Buffer[]} */
   const chunks = [];
   request.on('data', (c) => chunks.push(c));
   request.on('end', () => {
