@@ -11,4 +11,6 @@ export type {
 export { parseBridgeMessage, parseLogInfo } from './bridge-message.ts';
 export type { ParsedBridgeMessage } from './bridge-message.ts';
 export { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from './edge-bridge-host.ts';
-export type { EdgeBridgeHostOptions } from './edge-bridge-host.ts';
+export type { EdgeBridgeHost, EdgeBridgeHostOptions, SyntheticStats } from './edge-bridge-host.ts';
+export { bridgeProducer, parseSyntheticProducerSpec } from './synthetic-producer.ts';
+export type { SyntheticProducerSpec } from './synthetic-producer.ts';

@@ -26,6 +26,11 @@ export interface NetworkConfig {
   readonly learn_from_events: boolean;
 }
 
+export interface TelemetryConfig {
+  /** Also put Elastic Common Schema fields on every record (agent/telemetry/ecs-attributes.ts). */
+  readonly ecs: boolean;
+}
+
 export interface AgentConfig {
   readonly service: ServiceConfig;
   readonly events: EventsConfig;
@@ -34,6 +39,7 @@ export interface AgentConfig {
   readonly source: SourceConfig;
   readonly exporters: ExportersConfig;
   readonly metrics: MetricsConfig;
+  readonly telemetry: TelemetryConfig;
   readonly filters: FiltersConfig;
   readonly paths: PathsConfig;
   readonly audit_policy: AuditPolicyConfig;

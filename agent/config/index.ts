@@ -10,6 +10,7 @@ export type {
   EventsConfig,
   NetworkConfig,
   PacketDropMode,
+  TelemetryConfig,
 } from './agent-config.ts';
 export type { SourceConfig } from './source-config.ts';
 export type { ExportersConfig, MetricsConfig } from './export-config.ts';

@@ -17,7 +17,7 @@ export function enrichmentAttributes(e: EventEnrichment): EnrichmentAttributes {
  * The filter, rule and block-kind part of `enrichmentAttributes`, written into `out` (the log record's own
  * attributes, so no object in between).
  */
-export function addAttributionAttributes(out: Record<string, string | number | boolean>, e: EventEnrichment): void {
+export function addAttributionAttributes(out: Record<string, string | number | boolean | readonly string[]>, e: EventEnrichment): void {
   const f = e.filter;
   if (f !== null) {
     out['wfp.filter.id'] = f.filterId;

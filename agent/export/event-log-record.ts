@@ -2,7 +2,7 @@
 //
 // Why: Logger.emit copies every attribute through the SDK's validation (`maybeAddAttribute`, which allocates a
 // WeakSet per value) — ~5 µs of the ~32 µs an event cost end to end (`npm run bench`, 2-core VM). Our
-// attributes are already valid by type (TelemetryRecord: string | number | boolean values, built only by
+// attributes are already valid by type (TelemetryRecord: string | number | boolean | string[] values, built only by
 // toTelemetryRecord), so the record adopts them as they are and goes straight to the log processors.
 import type { AnyValue, Attributes, HrTime, SeverityNumber, SpanContext } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
@@ -28,8 +28,8 @@ export class EventLogRecord implements ReadWriteLogRecord {
   /** Whether `#attributes` is our own copy (the record's object is shared with whoever built it). */
   #owned = false;
   /**
-   * True while attributes and body hold only strings, numbers and booleans, as a TelemetryRecord does by type;
-   * the protobuf encoder then skips checking them one by one.
+   * True while attributes and body hold only strings, numbers, booleans and lists of strings, as a
+   * TelemetryRecord does by type; the protobuf encoder then skips checking them one by one.
    */
   primitiveOnly = true;
 

@@ -1,5 +1,6 @@
-// ExportLogsServiceRequest (OTLP protobuf) for log records whose attributes and body are strings, numbers and
-// booleans: what every event record is. Anything else (arrays, maps, bytes, trace context) goes to the SDK's
+// ExportLogsServiceRequest (OTLP protobuf) for log records whose attributes and body are strings, numbers,
+// booleans and (attributes only) lists of strings: what every event record is (the lists are ECS's
+// event.category / event.type). Anything else (maps, other lists, bytes, trace context) goes to the SDK's
 // serializer, which handles all of OTLP.
 //
 // Why our own: the SDK's serializer measures every string twice (a size pass, then a write pass) and writes
@@ -11,7 +12,7 @@ import type { HrTime } from '@opentelemetry/api';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { EventLogRecord, isPrimitive } from './event-log-record.ts';
 
-type Primitive = string | number | boolean;
+type Primitive = string | number | boolean | readonly string[];
 
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
@@ -159,11 +160,22 @@ function keyPrefix(key: string): Buffer {
   return p;
 }
 
-/** AnyValue with one primitive. */
+/** AnyValue with one primitive, or an ArrayValue of strings. */
 function writeAnyValue(w: Writer, v: Primitive): void {
   if (typeof v === 'string') {
     w.byte(tag(1, WIRE_LEN));
     w.string(v);
+  } else if (typeof v === 'object') {
+    w.byte(tag(5, WIRE_LEN));
+    const array = w.reserve(1);
+    for (const s of v) {
+      w.byte(tag(1, WIRE_LEN));
+      const item = w.reserve(1);
+      w.byte(tag(1, WIRE_LEN));
+      w.string(s);
+      w.finish(item, 1);
+    }
+    w.finish(array, 1);
   } else if (typeof v === 'boolean') {
     w.byte(tag(2, WIRE_VARINT));
     w.byte(v ? 1 : 0);

@@ -50,10 +50,11 @@ export function createEventPipeline(config: AgentConfig, deps: EventPipelineDeps
   const interpreter = createInterpreter(config.network);
   const collected = collectedEventIds(config.events);
   const countOnlyPackets = config.events.packet_drops === 'count';
+  const recordOptions = { ecs: config.telemetry.ecs };
   const processRecord = (raw: RawRecord): ProcessedEvent => {
     const event = interpreter.interpret(raw);
     const enrichment = deps.enricher.enrich(event);
-    const record = toTelemetryRecord(event, enrichment);
+    const record = toTelemetryRecord(event, enrichment, recordOptions);
     let disposition: Disposition = 'logged';
     if (!collected.has(raw.eventId)) disposition = 'not-collected';
     else if (countOnlyPackets && (raw.eventId === 5152 || raw.eventId === 5153)) disposition = 'counted';

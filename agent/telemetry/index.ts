@@ -1,5 +1,7 @@
 export type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 export { toTelemetryRecord } from './to-telemetry-record.ts';
+export type { RecordOptions } from './to-telemetry-record.ts';
+export { addEcsAttributes, ECS_DATASET, ECS_MODULE } from './ecs-attributes.ts';
 export { eventNameFor, EVENT_NAMES, UNRECOGNIZED_EVENT_NAME } from './event-names.ts';
 
 // Metrics and OTel resource (telemetry/export work).

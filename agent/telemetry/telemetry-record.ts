@@ -1,6 +1,7 @@
 // The record contract: exactly what the agent exports for one event (agent/README.md "Record contract").
 
-export type AttributeValue = string | number | boolean;
+/** Lists of strings only for ECS's array fields (event.category, event.type). */
+export type AttributeValue = string | number | boolean | readonly string[];
 
 export interface TelemetryRecord {
   /** OTel LogRecord event name, e.g. `wfp.connection.blocked`. */

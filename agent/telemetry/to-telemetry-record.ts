@@ -5,6 +5,7 @@ import { addAttributionAttributes } from '../enrich/index.ts';
 import type { BlockKind, EventEnrichment } from '../enrich/index.ts';
 import type { AttributeValue, TelemetryRecord } from './telemetry-record.ts';
 import { eventNameFor } from './event-names.ts';
+import { addEcsAttributes } from './ecs-attributes.ts';
 
 // OTel severity numbers (logs data model): INFO 9, WARN 13.
 const INFO = { number: 9, text: 'INFO' } as const;
@@ -15,7 +16,12 @@ const ROUTINE_KINDS: ReadonlySet<BlockKind> = new Set(['stealth', 'boot-time', '
 
 type Attrs = Record<string, AttributeValue>;
 
-export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment): TelemetryRecord {
+export interface RecordOptions {
+  /** Also add the Elastic Common Schema fields (config `telemetry.ecs`; ecs-attributes.ts). */
+  readonly ecs?: boolean;
+}
+
+export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment, options: RecordOptions = {}): TelemetryRecord {
   const raw = event.raw;
   const a: Attrs = {
     'windows.event.id': raw.eventId,
@@ -92,6 +98,7 @@ export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment):
       break;
   }
   if (event.warnings.length > 0) a['wfp.warnings'] = event.warnings.join('; ');
+  if (options.ecs === true) addEcsAttributes(a, event, enrichment);
   return {
     eventName: eventNameFor(raw.eventId),
     timestamp: raw.time,

@@ -18,7 +18,8 @@ FILE is event XML (wevtutil qe /f:xml, EventRecord.ToXml(), evtxexport; one even
 Options:
   --json            One JSON object per event (NDJSON): eventName, timestamp, severity, severityNumber,
                     body, disposition, attributes.
-  --config FILE     Use this configuration (event selection, host addresses). Default: the bundled one.
+  --config FILE     Use this configuration (event selection, host addresses, telemetry.ecs for the
+                    Elastic Common Schema fields). Default: the bundled one.
   --filters FILE    A 'netsh wfp show filters' XML snapshot: attribute each block to its filter or firewall
                     rule and classify it (wfp.block.kind). 5441/5447 events in the input update it too.
   --all             Also show events this configuration does not collect (allowed traffic, other ids).

@@ -10,10 +10,12 @@ import type { AgentConfig } from '../../config/index.ts';
 import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
-import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
+import { createCheckpointStore, resolveStateDir, secureStateDir } from '../../checkpoint/index.ts';
+import type { AclVerdict } from '../../checkpoint/index.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { CatalogStatus, Enricher } from '../../enrich/index.ts';
@@ -26,28 +28,35 @@ import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts'
 import type { PipelineOutcome } from '../../pipeline/index.ts';
 import { openWindowsEventLogSource } from '../../source/index.ts';
 import type { SourceItem } from '../../source/index.ts';
-import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
+import { boundStop, createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
 import { effectiveConfigOptions, loadEffectiveCliConfig } from '../load-effective-cli-config.ts';
+import type { PolicyDeps } from '../load-effective-cli-config.ts';
 import { countOrigins } from '../../config/index.ts';
 import type { Timers } from '../../shared/index.ts';
 import { createPolicyWatcher, loadEffectiveConfig } from '../../policy/index.ts';
 import type { EffectiveConfig } from '../../policy/index.ts';
+import { createStopChannel, describeStopReason } from '../stop-channel.ts';
+import { constants as osConstants } from 'node:os';
+import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
 
-const HELP = `Usage: wfp-agent run [--config FILE]
+const HELP = `Usage: wfp-agent run [--config FILE] [--stop-on-stdin-eof]
 
 Read the Windows Security log live through the .NET bridge (edge-js, .NET Framework 4.8) and export block
-events to the configured exporters until stopped (Ctrl+C, service stop). The position is checkpointed in
-state_dir after every exported batch; a restart resumes there. Windows only: elsewhere use
+events to the configured exporters until stopped (Ctrl+C, Ctrl+Break, SIGTERM, service stop). The position is
+checkpointed in state_dir after every exported batch; a restart resumes there. A stop flushes the batch in hand
+and writes the checkpoint within source.stop_timeout_ms, then exits. Windows only: elsewhere use
 wfp-agent replay FILE... on exported event files.
 
 Options:
-  --config FILE     Use this configuration. Default: the bundled one.
-  -h, --help        Show this help.
+  --config FILE         Use this configuration. Default: the bundled one.
+  --stop-on-stdin-eof   Also stop when standard input closes (how the Windows service host stops the agent).
+  -h, --help            Show this help.
 
-Exit codes: 0 stopped cleanly, 1 could not start or records were dropped, 2 usage or configuration error.
+Exit codes: 0 stopped cleanly, 1 could not start, records were dropped, or the stop took longer than
+source.stop_timeout_ms, 2 usage or configuration error.
 `;
 
 export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
@@ -90,12 +99,23 @@ export interface RunDeps {
   readonly createEnrichment: EnrichmentFactory;
   readonly createAudit: AuditFactory;
   readonly meterProvider: () => MeterProvider;
-  /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
-  readonly stopSignal: () => AbortSignal;
+  /** Aborts when the agent should stop (its reason: a StopReason); default: SIGINT / SIGTERM / SIGBREAK, and stdin EOF when asked. */
+  readonly stopSignal: (options: StopSignalOptions) => AbortSignal;
+  /** Called when a stop overran source.stop_timeout_ms, after the line saying so; default (the CLI): exit the process. */
+  readonly exitAfterCutStop?: (code: number) => void;
+  /** Windows: create/check the state folder and config file ACLs (state-dir-acl.ts); absent in tests. */
+  readonly secureStateDir?: (stateDir: string, configFile: string | null) => Promise<AclVerdict>;
   /** Runs reg.exe for the Group Policy layer (read at start and every 5 minutes); absent: no policy layer. */
   readonly policyRunner?: CommandRunner;
   /** The policy re-read's timer (tests drive it by hand). */
   readonly policyTimers?: Timers;
+}
+
+export interface StopSignalOptions {
+  /** --stop-on-stdin-eof: the end of standard input stops the agent. */
+  readonly stdinEof: boolean;
+  /** Aborts when the run is over: stop listening, so stdin and signal handlers keep nothing alive. */
+  readonly ended: AbortSignal;
 }
 
 export function createRunCommand(deps: RunDeps): Command {
@@ -104,7 +124,11 @@ export function createRunCommand(deps: RunDeps): Command {
     summary: 'Read the Windows Security log live and export block events (Windows only).',
     help: HELP,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const parsed = parseOptions(args, { config: { type: 'string' } });
+      const parsed = parseOptions(args, {
+        config: { type: 'string' },
+        'stop-on-stdin-eof': { type: 'boolean' },
+        [SYNTHETIC_SOURCE_OPTION]: { type: 'string' },
+      });
       if (!parsed.ok) {
         io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
         return EXIT_USAGE;
@@ -113,45 +137,89 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stdout(HELP);
         return EXIT_OK;
       }
-      if (deps.platform !== 'win32') {
+      // Hidden test/bench switch (synthetic-run.ts): the bridge's simulated log instead of the Security log.
+      const syntheticFile = stringOption(parsed.parsed, SYNTHETIC_SOURCE_OPTION);
+      const synthetic = syntheticFile === undefined ? null : syntheticBridgeOpener(syntheticFile, io.env);
+      if (synthetic !== null && !synthetic.ok) {
+        io.stderr(`wfp-agent run: ${synthetic.error}\n`);
+        return EXIT_USAGE;
+      }
+      if (deps.platform !== 'win32' && synthetic === null) {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
       const configPath = stringOption(parsed.parsed, 'config');
-      const policyDeps = { platform: deps.platform, runner: deps.policyRunner ?? null };
-      let loaded = await loadEffectiveCliConfig('run', configPath, io, policyDeps);
+      const policyDeps: PolicyDeps = { platform: deps.platform, runner: deps.policyRunner ?? null };
+      const loaded = await loadEffectiveCliConfig('run', configPath, io, policyDeps);
       if (loaded === null) return EXIT_USAGE;
-      // A policy change restarts the pipeline in this process with the new settings (checkpoint kept, nothing
-      // read twice beyond the at-least-once batch); a bad one is reported and the last good settings stay.
-      const stop = deps.stopSignal();
-      for (;;) {
-        const reload = new AbortController();
-        let next: EffectiveConfig | null = null;
-        const watcher =
-          deps.policyRunner === undefined
-            ? null
-            : createPolicyWatcher({
-                current: loaded,
-                ...(deps.policyTimers === undefined ? {} : { timers: deps.policyTimers }),
-                load: () => loadEffectiveConfig(effectiveConfigOptions(configPath, io, policyDeps)),
-                report: (line) => io.stderr(`wfp-agent run: ${line}\n`),
-                onApply: (config, changed) => {
-                  io.stderr(`wfp-agent run: The configuration changed (${changed.join(', ')}); restarting the pipeline to apply it.\n`);
-                  next = config;
-                  reload.abort();
-                },
-              });
-        watcher?.start();
-        const code = await runLive(loaded, deps, io, configPath, AbortSignal.any([stop, reload.signal]));
-        watcher?.stop();
-        if (next === null || stop.aborted) return code;
-        loaded = next;
-      }
+      if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
+      const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
+      const runDeps = synthetic === null ? deps : { ...deps, openBridge: synthetic.value };
+      return runBounded(loaded, runDeps, io, stdinEof, configPath ?? null, policyDeps);
     },
   };
 }
 
-async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, configFile: string | undefined, stopSignal: AbortSignal): Promise<number> {
+/**
+ * The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end.
+ * A policy change (agent/policy, read every 5 minutes) restarts the run in this process with the new settings
+ * (the checkpoint carries the position over); a bad one is reported and the last good settings stay.
+ */
+async function runBounded(
+  loaded: EffectiveConfig,
+  deps: RunDeps,
+  io: CliIo,
+  stdinEof: boolean,
+  configFile: string | null,
+  policyDeps: PolicyDeps,
+): Promise<number> {
+  const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
+  const ended = new AbortController();
+  const stop = deps.stopSignal({ stdinEof, ended: ended.signal });
+  const announce = (): void => say(`Stopping (${describeStopReason(stop.reason)}): flushing the batch in hand and writing the checkpoint.`);
+  if (stop.aborted) announce();
+  else stop.addEventListener('abort', announce, { once: true });
+  try {
+    let current = loaded;
+    for (;;) {
+      const reload = new AbortController();
+      let next: EffectiveConfig | null = null;
+      const watcher =
+        deps.policyRunner === undefined
+          ? null
+          : createPolicyWatcher({
+              current,
+              ...(deps.policyTimers === undefined ? {} : { timers: deps.policyTimers }),
+              load: () => loadEffectiveConfig(effectiveConfigOptions(configFile ?? undefined, io, policyDeps)),
+              report: say,
+              onApply: (config, changed) => {
+                say(`The configuration changed (${changed.join(', ')}); restarting the pipeline to apply it.`);
+                next = config;
+                reload.abort();
+              },
+            });
+      watcher?.start();
+      const runStop = AbortSignal.any([stop, reload.signal]);
+      const outcome = await boundStop(runLive(current, deps, io, configFile, runStop), runStop, current.config.source.stop_timeout_ms);
+      watcher?.stop();
+      if (outcome.kind !== 'finished') {
+        say(
+          `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
+            `Records after the last checkpoint are read again at the next start.`,
+        );
+        deps.exitAfterCutStop?.(EXIT_PROBLEMS);
+        return EXIT_PROBLEMS;
+      }
+      if (next === null || stop.aborted) return outcome.value;
+      current = next;
+    }
+  } finally {
+    stop.removeEventListener('abort', announce);
+    ended.abort();
+  }
+}
+
+async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, configFile: string | null, stop: AbortSignal): Promise<number> {
   const config = loaded.config;
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
@@ -183,7 +251,7 @@ async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, config
     return EXIT_USAGE;
   }
   const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
-  const status = startRunStatus({ stateDir, configFile, catalog: enrichment.value.catalog, say, configOrigins: countOrigins(loaded.origins) });
+  const status = startRunStatus({ stateDir, configFile: configFile ?? undefined, catalog: enrichment.value.catalog, say, configOrigins: countOrigins(loaded.origins) });
   const audit = deps.createAudit(config, io, deps.platform, (report) => status.tracker.auditReport(report));
   if (!audit.ok) {
     say(audit.error);
@@ -193,6 +261,16 @@ async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, config
   }
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
+  if (deps.platform === 'win32' && deps.secureStateDir !== undefined) {
+    const secured = await deps.secureStateDir(stateDir, configFile === null ? null : resolve(io.cwd, configFile));
+    if (!secured.ok) {
+      say(`${secured.reason}.`);
+      await audit.value?.shutdown();
+      await sink.value.shutdown();
+      await bridge.value.stop();
+      return EXIT_PROBLEMS;
+    }
+  }
   try {
     await status.writer.start();
     const opened = await openWindowsEventLogSource({
@@ -205,6 +283,8 @@ async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, config
       queueBound: source.queue_bound,
       backoffInitialMs: source.backoff_initial_ms,
       backoffMaxMs: source.backoff_max_ms,
+      // The bridge's own stop wait takes at most half of the stop's bound; the flush and the exporters get the rest.
+      stopTimeoutMs: Math.min(5000, Math.floor(source.stop_timeout_ms / 2)),
       observer: (event) => {
         metrics.observe(event);
         status.tracker.sourceEvent(event);
@@ -239,7 +319,7 @@ async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, config
       backoffMaxMs: source.backoff_max_ms,
       log: say,
     });
-    const summary = await pump.run(stopSignal);
+    const summary = await pump.run(stop);
     say(
       `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
         `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
@@ -314,12 +394,14 @@ const defaultCreateSink: SinkFactory = async (config, io) => {
   return created.ok ? created : { ok: false, error: created.problems.join('; ') };
 };
 
-function processStopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
+function processStopSignal(options: StopSignalOptions): AbortSignal {
+  const channel = createStopChannel({
+    signals: process,
+    available: Object.keys(osConstants.signals),
+    stdin: options.stdinEof ? process.stdin : null,
+  });
+  options.ended.addEventListener('abort', () => channel.dispose(), { once: true });
+  return channel.signal;
 }
 
 export const runCommand: Command = createRunCommand({
@@ -330,5 +412,26 @@ export const runCommand: Command = createRunCommand({
   createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
+  // The work that overran is still pending (an exporter or the bridge hung): leave without it.
+  exitAfterCutStop: (code) => process.exit(code),
+  secureStateDir: (stateDir, configFile) => {
+    const runner = createExecFileRunner();
+    return secureStateDir(stateDir, configFile, {
+      run: async (file, args) => {
+        const out = await runner.run(file, args, { timeoutMs: 60_000 });
+        return { code: out.code, stdout: out.stdout, stderr: out.stderr };
+      },
+      // Node reports NTFS junctions as symbolic links too.
+      kind: async (path) => {
+        try {
+          const stat = await lstat(path);
+          return stat.isSymbolicLink() ? 'reparse-point' : stat.isDirectory() ? 'directory' : 'file';
+        } catch {
+          return 'missing';
+        }
+      },
+      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+    });
+  },
   policyRunner: createExecFileRunner(),
 });

@@ -31,8 +31,8 @@ function sdkBytes(records: ReadableLogRecord[]): Uint8Array {
   return b;
 }
 
-function fixtureRecords(): EventLogRecord[] {
-  const config = parseConfig('events: {include_allowed: true}\n', { file: '<test>', env: () => undefined });
+function fixtureRecords(yaml = 'events: {include_allowed: true}\n'): EventLogRecord[] {
+  const config = parseConfig(yaml, { file: '<test>', env: () => undefined });
   const enricher = loadEnricher({ config });
   assert.ok(enricher.ok);
   const pipeline = createFilePipeline(config, enricher.value);
@@ -57,6 +57,16 @@ describe('encodeLogsRequest', { skip: skip ?? false }, () => {
     const ours = encodeLogsRequest(records);
     assert.ok(ours !== null);
     assert.deepEqual(decode(ours), decode(sdkBytes(records)));
+  });
+
+  it('encodes the ECS lists (event.category, event.type: telemetry.ecs) exactly as the SDK does', () => {
+    const records = fixtureRecords('events: {include_allowed: true}\ntelemetry: {ecs: true}\n');
+    assert.ok(records.some((r) => Array.isArray(r.attributes['event.type']) && r.attributes['event.type'].length === 2));
+    const ours = encodeLogsRequest(records);
+    assert.ok(ours !== null);
+    assert.deepEqual(decode(ours), decode(sdkBytes(records)));
+    const edge = [new EventLogRecord(record({ empty: [], one: ['é'.repeat(100)], many: Array.from({ length: 40 }, (_, i) => `v${i}`) }), RESOURCE, SCOPE, [1, 0])];
+    assert.deepEqual(decode(encodeLogsRequest(edge)!), decode(sdkBytes(edge)));
   });
 
   it('matches the SDK at the edges of the wire format', () => {
