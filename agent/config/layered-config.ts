@@ -58,6 +58,24 @@ export function mergeConfigLayers(layers: readonly ConfigLayer[], env: EnvLookup
   return { config: checked.config, origins };
 }
 
+/**
+ * `file` without the keys whose value is the bundled default's (`defaults`): what the admin actually set. The
+ * MSI installs the bundled agent.yaml as the service's file, so every key there is "set"; without this, the
+ * install properties (install.yaml) could never change a key the bundled file spells out (audit_policy.mode).
+ */
+export function withoutDefaults(file: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const base = defaults[key];
+    if (isPlainObject(value) && isPlainObject(base) && !WHOLE_MAPS.has(path)) {
+      const inner = withoutDefaults(value, base, path);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else if (JSON.stringify(value) !== JSON.stringify(base)) out[key] = value;
+  }
+  return out;
+}
+
 /** Counts per origin (`{file: 40, policy: 3, ...}`), for the status file and `wfp-agent status`. */
 export function countOrigins(origins: ReadonlyMap<string, ConfigOrigin>): Record<string, number> {
   const counts: Record<string, number> = {};

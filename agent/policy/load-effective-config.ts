@@ -2,9 +2,10 @@
 // (written by the MSI from its properties), the config file, and the Group Policy values in the registry,
 // merged key by key (agent/config/layered-config.ts). Registry problems are reported and never stop the agent:
 // a bad policy value is left out, one line each.
+import { readFileSync } from 'node:fs';
 import { dirname, join, win32 } from 'node:path';
 import type { CommandRunner } from '../audit/index.ts';
-import { DEFAULT_CONFIG_URL, ConfigError, mergeConfigLayers, parseConfigLayer } from '../config/index.ts';
+import { DEFAULT_CONFIG_URL, ConfigError, applyInstallOverlay, mergeConfigLayers, parseConfigLayer, parseInstallOverlay, withoutDefaults } from '../config/index.ts';
 import type { AgentConfig, ConfigLayer, ConfigOrigin, EnvLookup } from '../config/index.ts';
 import { buildPolicyLayer } from './policy-layer.ts';
 import { POLICY_KEY } from './policy-settings.ts';
@@ -39,15 +40,17 @@ export interface EffectiveConfig {
 export async function loadEffectiveConfig(options: EffectiveConfigOptions): Promise<EffectiveConfig> {
   const layers: ConfigLayer[] = [];
   const base = options.configPath;
-  if (base === undefined) {
-    layers.push(yamlLayer('default', '<embedded default>', options.readText(DEFAULT_CONFIG_URL.pathname), options.env));
-  } else {
+  // The bundled config/agent.yaml is the defaults layer; a file counts only where it differs from it.
+  const defaults = yamlLayer('default', '<embedded default>', readFileSync(DEFAULT_CONFIG_URL, 'utf8'), options.env);
+  layers.push(defaults);
+  if (base !== undefined) {
     const install = installPath(base);
     const installText = options.readText(install);
-    if (installText !== null) layers.push(yamlLayer('install', install, installText, options.env));
+    if (installText !== null) layers.push({ origin: 'install', name: install, data: applyInstallOverlay({}, parseInstallOverlay(installText, install)) });
     const text = options.readText(base);
     if (text === null) throw new ConfigError(base, [{ path: '', line: null, message: 'cannot read the file' }]);
-    layers.push(yamlLayer('file', base, text, options.env));
+    const file = yamlLayer('file', base, text, options.env);
+    layers.push({ ...file, data: withoutDefaults(file.data, defaults.data) });
   }
   const policyProblems: string[] = [];
   let policyApplied: readonly string[] = [];

@@ -149,13 +149,15 @@ export function createRunCommand(deps: RunDeps): Command {
         return EXIT_USAGE;
       }
       const configPath = stringOption(parsed.parsed, 'config');
-      const policyDeps: PolicyDeps = { platform: deps.platform, runner: deps.policyRunner ?? null };
+      // Group Policy lives in the Windows registry: read only there (the synthetic test source runs anywhere).
+      const policyRunner = deps.platform === 'win32' ? deps.policyRunner : undefined;
+      const policyDeps: PolicyDeps = { platform: deps.platform, runner: policyRunner ?? null };
       const loaded = await loadEffectiveCliConfig('run', configPath, io, policyDeps);
       if (loaded === null) return EXIT_USAGE;
       if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
       const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
       const runDeps = synthetic === null ? deps : { ...deps, openBridge: synthetic.value };
-      return runBounded(loaded, runDeps, io, stdinEof, configPath ?? null, policyDeps);
+      return runBounded(loaded, runDeps, io, stdinEof, configPath ?? null, policyRunner === undefined ? null : policyDeps);
     },
   };
 }
@@ -171,7 +173,8 @@ async function runBounded(
   io: CliIo,
   stdinEof: boolean,
   configFile: string | null,
-  policyDeps: PolicyDeps,
+  /** null: no policy layer to re-read. */
+  policyDeps: PolicyDeps | null,
 ): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const ended = new AbortController();
@@ -185,7 +188,7 @@ async function runBounded(
       const reload = new AbortController();
       let next: EffectiveConfig | null = null;
       const watcher =
-        deps.policyRunner === undefined
+        policyDeps === null
           ? null
           : createPolicyWatcher({
               current,

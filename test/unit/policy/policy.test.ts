@@ -112,7 +112,11 @@ describe('precedence: policy > file > install > default, key by key', () => {
       '',
     ].join('\n'),
   );
-  writeFileSync(join(dir, 'install.yaml'), 'exporters:\n  otlp:\n    endpoint: https://install.example:4318\n    compression: gzip\naudit_policy:\n  mode: off\nservice:\n  environment: prod\n');
+  // install.yaml as WfpAgentService.exe install-finish writes it from the MSI properties (agent/config/install-overlay.ts).
+  writeFileSync(
+    join(dir, 'install.yaml'),
+    '# Written by WfpAgentService.exe install-finish from the MSI properties.\r\notlp_endpoint: "https://install.example:4318"\r\notlp_headers: "x-install=1"\r\nresource_attributes: "site=install-site,region=eu"\r\naudit_mode: "off"\r\n',
+  );
   const options = (runner: CommandRunner | undefined, env: Record<string, string> = {}): EffectiveConfigOptions => ({
     configPath,
     env: (n) => env[n] ?? (n === 'OTLP_API_KEY' ? 'k' : undefined),
@@ -128,20 +132,18 @@ describe('precedence: policy > file > install > default, key by key', () => {
     const c = loaded.config;
     assert.equal(c.exporters.otlp.endpoint, 'https://otel.contoso.example:4318');
     assert.equal(c.exporters.otlp.protocol, 'http/json');
-    assert.equal(c.exporters.otlp.compression, 'gzip');
-    assert.deepEqual(c.exporters.otlp.headers, { 'x-tenant': 'blue', 'x-api-key': 'k', authorization: 'Bearer t' });
-    assert.deepEqual(c.service.resource_attributes, { site: 'ber-1', owner: 'file-owner', team: 'netsec' });
+    assert.deepEqual(c.exporters.otlp.headers, { 'x-install': '1', 'x-tenant': 'blue', 'x-api-key': 'k', authorization: 'Bearer t' });
+    assert.deepEqual(c.service.resource_attributes, { site: 'ber-1', region: 'eu', owner: 'file-owner', team: 'netsec' });
     assert.equal(c.events.packet_drops, 'count');
     assert.equal(c.audit_policy.mode, 'verify');
-    assert.equal(c.service.environment, 'prod');
     const o = Object.fromEntries(loaded.origins);
     assert.equal(o['exporters.otlp.endpoint'], 'policy');
-    assert.equal(o['exporters.otlp.compression'], 'install');
+    assert.equal(o['exporters.otlp.headers.x-install'], 'install');
+    assert.equal(o['service.resource_attributes.region'], 'install');
     assert.equal(o['exporters.otlp.headers.x-tenant'], 'file');
     assert.equal(o['exporters.otlp.headers.x-api-key'], 'policy');
     assert.equal(o['service.resource_attributes.owner'], 'file');
     assert.equal(o['service.resource_attributes.site'], 'policy');
-    assert.equal(o['service.environment'], 'install');
     assert.equal(o['audit_policy.mode'], 'policy');
     assert.equal(o['audit_policy.subcategories'], 'default');
     assert.equal(o['exporters.prometheus.port'], 'default');
@@ -152,9 +154,11 @@ describe('precedence: policy > file > install > default, key by key', () => {
   it('without a policy (reg exits 1, German error text), file then install then defaults decide', async () => {
     const loaded = await loadEffectiveConfig(options(regRunner(1, '', recorded('reg-query-missing.de-DE.stderr.txt'))));
     assert.equal(loaded.config.exporters.otlp.endpoint, 'https://file.example:4318');
-    assert.equal(loaded.config.audit_policy.mode, 'enforce');
-    assert.equal(loaded.config.exporters.otlp.compression, 'gzip');
     assert.equal(loaded.origins.get('exporters.otlp.endpoint'), 'file');
+    // The file's `mode: enforce` is the bundled default's value (the MSI installs that file): the install property wins.
+    assert.equal(loaded.config.audit_policy.mode, 'off');
+    assert.equal(loaded.origins.get('audit_policy.mode'), 'install');
+    assert.deepEqual(loaded.config.service.resource_attributes, { site: 'file-site', region: 'eu', owner: 'file-owner' });
     assert.deepEqual(loaded.policyProblems, []);
     assert.equal(loaded.origins.get('exporters.otlp.timeout_ms'), undefined, 'unset everywhere: not listed');
   });
@@ -167,6 +171,7 @@ describe('precedence: policy > file > install > default, key by key', () => {
     assert.equal(loaded.config.exporters.prometheus.enabled, false);
     assert.equal(loaded.config.audit_policy.mode, 'enforce');
     assert.equal(loaded.origins.get('audit_policy.mode'), 'policy');
+    assert.equal(loaded.origins.get('exporters.prometheus.enabled'), 'default');
   });
 
   it('a failed registry read is one line and no policy', async () => {
@@ -181,9 +186,9 @@ describe('precedence: policy > file > install > default, key by key', () => {
     assert.equal(code, 0, io.err());
     const out = io.out();
     assert.match(out, /^ {4}endpoint: https:\/\/otel\.contoso\.example:4318 # policy$/m);
-    assert.match(out, /^ {4}compression: gzip # install$/m);
+    assert.match(out, /^ {4}region: eu # install$/m);
     assert.match(out, /^ {2}packet_drops: count # policy$/m);
-    assert.match(out, /^ {2}environment: prod # install$/m);
+    assert.match(out, /^ {6}x-install: "1" # install$/m);
     assert.match(out, /^ {6}x-tenant: blue # file$/m);
     assert.match(out, /^ {4}port: 9464 # default$/m);
     // The token file is not on this machine: one line, the header list left out, everything else applied.
