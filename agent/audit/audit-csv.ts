@@ -5,7 +5,7 @@ import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditSetting } from './audit-setting.ts';
 import { settingFromValue } from './audit-setting.ts';
-import { canonicalGuid, isStrictGuid } from './subcategories.ts';
+import { canonicalGuid, isStrictGuid, resolveSubcategory, SUBCATEGORIES, subcategoryByGuid } from '../shared/index.ts';
 
 export interface SubcategoryState {
   /** Canonical upper-case GUID with braces. */
@@ -36,7 +36,34 @@ export interface AuditPolicySnapshot {
   readonly globalSacls: readonly GlobalSacl[];
   /** Rows that were skipped, one short line each (`line 7: …`). */
   readonly warnings: readonly string[];
+  /** Rows Windows does not apply as system policy, with why (a subset of `warnings`, kept for the status table). */
+  readonly ignoredRows: readonly IgnoredRow[];
+  /** Rows whose English name is another subcategory than their GUID: Windows applies the GUID. */
+  readonly nameMismatches: readonly NameMismatch[];
 }
+
+export interface IgnoredRow {
+  readonly line: number;
+  readonly name: string;
+  /** Canonical GUID when the row had a valid one, else ''. */
+  readonly guid: string;
+  readonly reason: string;
+}
+
+export interface NameMismatch {
+  readonly line: number;
+  /** The name as the file spells it. */
+  readonly name: string;
+  /** The subcategory that name means. */
+  readonly nameMeans: string;
+  readonly nameGuid: string;
+  /** The row's GUID (what Windows applies) and the subcategory it is. */
+  readonly guid: string;
+  readonly guidName: string;
+}
+
+/** Audit category names (`Object Access`, `Policy Change`, ...): scripts put them where the Policy Target goes. */
+const CATEGORY_NAMES = new Set(SUBCATEGORIES.map((s) => s.category.toLowerCase()));
 
 export type AuditCsvError = 'empty' | 'not-backup-format' | 'bad-header';
 
@@ -119,6 +146,13 @@ export function parseAuditCsv(text: string): Result<AuditPolicySnapshot, AuditCs
   const options: AuditOption[] = [];
   const globalSacls: GlobalSacl[] = [];
   const warnings: string[] = [];
+  const ignoredRows: IgnoredRow[] = [];
+  const nameMismatches: NameMismatch[] = [];
+  const ignore = (line: number, name: string, guid: string, reason: string) => {
+    const key = isStrictGuid(guid) ? canonicalGuid(guid) : '';
+    ignoredRows.push({ line, name, guid: key, reason });
+    warnings.push(`line ${line}: '${name}' ignored: ${reason}`);
+  };
   let perUserRows = 0;
   for (const [line, f] of records.slice(1)) {
     const target = (f[1] ?? '').trim();
@@ -134,30 +168,42 @@ export function parseAuditCsv(text: string): Result<AuditPolicySnapshot, AuditCs
       continue;
     }
     if (target === '') {
-      warnings.push(`line ${line}: row without a Policy Target skipped`);
+      ignore(line, name, (f[3] ?? '').trim(), "no Policy Target (Windows applies only 'System' rows, and per-user rows naming a user or group)");
       continue;
     }
     if (target.toLowerCase() !== 'system') {
-      perUserRows++;
+      // A category name is no user or group: the row is a mistake, and Windows applies it to nobody.
+      if (CATEGORY_NAMES.has(target.toLowerCase().replace(/^audit /, ''))) {
+        ignore(line, name, (f[3] ?? '').trim(), `Policy Target is the category '${target}', not 'System' (or a user or group)`);
+      } else perUserRows++;
       continue;
     }
     const guid = (f[3] ?? '').trim();
     if (!isStrictGuid(guid)) {
-      warnings.push(`line ${line}: '${name}' has no valid Subcategory GUID`);
+      ignore(line, name, guid, 'no valid Subcategory GUID (Windows applies a row by its GUID)');
       continue;
     }
     const raw = (f[6] ?? '').trim();
     const settingValue = /^\d+$/.test(raw) ? Number(raw) : NaN;
     const setting = settingFromValue(settingValue);
     if (setting === null) {
-      warnings.push(`line ${line}: '${name}' has Setting Value '${raw}', expected 0-4`);
+      ignore(line, name, guid, `Setting Value '${raw}' is not 0-4`);
       continue;
     }
     const key = canonicalGuid(guid);
+    const mismatch = nameMismatch(line, name, key);
+    if (mismatch !== null) nameMismatches.push(mismatch);
     if (subcategories.has(key)) warnings.push(`line ${line}: ${key} appears again; the last row wins`);
     subcategories.set(key, { guid: key, name, settingValue, setting, line });
   }
-  return ok({ subcategories, perUserRows, options, globalSacls, warnings });
+  return ok({ subcategories, perUserRows, options, globalSacls, warnings, ignoredRows, nameMismatches });
+}
+
+/** The row's English name resolves to another subcategory than its GUID (localized names resolve to nothing). */
+function nameMismatch(line: number, name: string, guid: string): NameMismatch | null {
+  const byName = resolveSubcategory(name);
+  if (!byName.ok || byName.value.guid === guid) return null;
+  return { line, name, nameMeans: byName.value.name, nameGuid: byName.value.guid, guid, guidName: subcategoryByGuid(guid)?.name ?? 'no subcategory Windows knows' };
 }
 
 function truncate(s: string): string {

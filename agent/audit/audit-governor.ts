@@ -18,7 +18,7 @@ import { parseDurationMs } from './parse-duration.ts';
 import type { PolicyBackup } from './policy-backup.ts';
 import type { SecurityLogSettings } from './security-log.ts';
 import { retentionProblem, sizeToRaise } from './security-log.ts';
-import { canonicalGuid, isStrictGuid } from './subcategories.ts';
+import { canonicalGuid, isStrictGuid } from '../shared/index.ts';
 
 /** Shortest drift-check period honoured. */
 export const MIN_CHECK_INTERVAL_MS = 10_000;
@@ -49,6 +49,8 @@ export interface AuditGovernorOptions {
   readonly backup: PolicyBackup;
   readonly telemetry: AuditTelemetry;
   readonly timers?: Timers;
+  /** Every finished check's report (the agent's status file shows drift and errors from it). */
+  readonly onReport?: (report: CheckReport) => void;
 }
 
 export interface AuditGovernor {
@@ -86,6 +88,10 @@ export function createAuditGovernor(options: AuditGovernorOptions): AuditGoverno
   function launch(reason: CheckReason): Promise<CheckReport> {
     const p: Promise<CheckReport> = runCheck(reason)
       .catch((error: unknown) => unexpected(reason, error))
+      .then((report) => {
+        options.onReport?.(report);
+        return report;
+      })
       .finally(() => {
         if (running === p) running = null;
       });

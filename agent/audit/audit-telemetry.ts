@@ -8,7 +8,7 @@ import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import { AGENT_VERSION } from '../shared/index.ts';
 import { settingValue } from './audit-setting.ts';
 import type { DriftRow } from './drift.ts';
-import type { Subcategory } from './subcategories.ts';
+import type { Subcategory } from '../shared/index.ts';
 
 export const AUDIT_SCOPE = 'wfp-block-agent.audit';
 

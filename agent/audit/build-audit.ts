@@ -6,7 +6,7 @@ import type { AuditPolicyConfig } from '../config/index.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditFs } from './audit-fs.ts';
-import type { AuditGovernor } from './audit-governor.ts';
+import type { AuditGovernor, CheckReport } from './audit-governor.ts';
 import type { Timers } from '../shared/index.ts';
 import { createAuditGovernor } from './audit-governor.ts';
 import type { AuditMachine } from './audit-machine.ts';
@@ -39,6 +39,8 @@ export interface AuditDeps {
   readonly now?: () => Date;
   /** Replaces the GPO detector (tests; machines known not to be domain members). */
   readonly gpo?: GpoDetector;
+  /** Every finished check's report (the running agent's status file). */
+  readonly onReport?: (report: CheckReport) => void;
 }
 
 export interface AuditStage {
@@ -91,6 +93,7 @@ export function buildAudit(config: AuditPolicyConfig, deps: AuditDeps): Result<A
     backup,
     telemetry,
     ...(deps.timers === undefined ? {} : { timers: deps.timers }),
+    ...(deps.onReport === undefined ? {} : { onReport: deps.onReport }),
   });
   return ok({ policy: policy.value, tools, machine, gpo, backup, governor });
 }

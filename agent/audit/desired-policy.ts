@@ -3,8 +3,8 @@ import type { AuditPolicyConfig } from '../config/index.ts';
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { DesiredSetting } from './audit-setting.ts';
-import type { Subcategory } from './subcategories.ts';
-import { resolveSubcategory } from './subcategories.ts';
+import type { Subcategory } from '../shared/index.ts';
+import { resolveSubcategory } from '../shared/index.ts';
 
 export interface DesiredEntry {
   readonly subcategory: Subcategory;

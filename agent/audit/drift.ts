@@ -3,7 +3,7 @@ import type { AuditPolicySnapshot } from './audit-csv.ts';
 import type { AuditSetting, DesiredSetting } from './audit-setting.ts';
 import { mergeDesired, satisfies } from './audit-setting.ts';
 import type { DesiredPolicy } from './desired-policy.ts';
-import type { Subcategory } from './subcategories.ts';
+import type { Subcategory } from '../shared/index.ts';
 
 export type DriftState = 'in-sync' | 'drift' | 'missing';
 

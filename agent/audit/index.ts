@@ -1,11 +1,11 @@
 export { createExecFileRunner, unsafeArgument } from './command-runner.ts';
 export type { CommandRunner, CommandOutcome, RunOptions, ExecFileRunnerOptions } from './command-runner.ts';
-export { SUBCATEGORIES, STRICT_GUID, isStrictGuid, canonicalGuid, resolveSubcategory, subcategoryByGuid } from './subcategories.ts';
-export type { Subcategory } from './subcategories.ts';
+export { SUBCATEGORIES, STRICT_GUID, isStrictGuid, canonicalGuid, resolveSubcategory, subcategoryByGuid } from '../shared/index.ts';
+export type { Subcategory } from '../shared/index.ts';
 export { settingFromValue, settingValue, describeSetting, describeDesired, mergeDesired, satisfies } from './audit-setting.ts';
 export type { AuditSetting, DesiredSetting } from './audit-setting.ts';
 export { parseAuditCsv, splitCsv, decodeText } from './audit-csv.ts';
-export type { AuditPolicySnapshot, SubcategoryState, AuditOption, GlobalSacl, AuditCsvError } from './audit-csv.ts';
+export type { AuditPolicySnapshot, SubcategoryState, AuditOption, GlobalSacl, AuditCsvError, IgnoredRow, NameMismatch } from './audit-csv.ts';
 export {
   windowsToolPaths,
   setSubcategoryCommand,

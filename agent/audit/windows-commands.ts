@@ -3,7 +3,7 @@
 import type { Result } from '../shared/index.ts';
 import { err, ok } from '../shared/index.ts';
 import type { AuditSetting } from './audit-setting.ts';
-import { canonicalGuid, isStrictGuid } from './subcategories.ts';
+import { canonicalGuid, isStrictGuid } from '../shared/index.ts';
 
 export interface ToolPaths {
   readonly auditpol: string;

@@ -1,4 +1,8 @@
-export { parseConfig, loadConfig, DEFAULT_CONFIG_URL, secretPaths } from './load-config.ts';
+export { parseConfig, parseConfigLayer, validateConfigData, loadConfig, DEFAULT_CONFIG_URL, secretPaths } from './load-config.ts';
+export { mergeConfigLayers, countOrigins, withoutDefaults } from './layered-config.ts';
+export { applyInstallOverlay, INSTALL_OVERLAY_FILE, parseInstallOverlay, parseKeyValueList, readInstallOverlay } from './install-overlay.ts';
+export type { InstallOverlay } from './install-overlay.ts';
+export type { ConfigLayer, ConfigOrigin, LayeredConfig } from './layered-config.ts';
 export type { EnvLookup, LoadOptions } from './load-config.ts';
 export { ConfigError, formatProblem } from './config-error.ts';
 export type { ConfigProblem } from './config-error.ts';

@@ -34,6 +34,14 @@ export interface LoadOptions {
 
 /** Parse and validate config text. Throws ConfigError (never anything else) when it is not usable. */
 export function parseConfig(text: string, options: LoadOptions): AgentConfig {
+  return parseConfigLayer(text, options).config;
+}
+
+/**
+ * parseConfig, also returning the keys as the text wrote them (`${env:}` filled, no defaults): one layer of the
+ * layered configuration (agent/config/layered-config.ts), whose origins `config print` shows.
+ */
+export function parseConfigLayer(text: string, options: LoadOptions): { readonly raw: Record<string, unknown>; readonly config: AgentConfig } {
   const env = options.env ?? ((name: string) => process.env[name]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -56,13 +64,22 @@ export function parseConfig(text: string, options: LoadOptions): AgentConfig {
     throw new ConfigError(options.file, [{ path: '', line: 1, message: 'expected a mapping of keys at the top level' }]);
   }
   rememberHeaderSecrets(value);
+  const raw = structuredClone(value) as Record<string, unknown>;
   if (!validate(value)) {
     const secretPath = (path: string): boolean => isSecretPath(path, envPaths);
     for (const e of validate.errors ?? []) problems.push(describe(e, doc, lineOf, secretPath));
     throw new ConfigError(options.file, dedupe(problems));
   }
   ENV_PATHS.set(value, envPaths);
-  return value as unknown as AgentConfig;
+  return { raw, config: value as unknown as AgentConfig };
+}
+
+/** Validate plain data (layers merged) against the schema: the config with defaults, or the problems (no lines). */
+export function validateConfigData(data: Record<string, unknown>): { ok: true; config: AgentConfig } | { ok: false; problems: ConfigProblem[] } {
+  const value = structuredClone(data);
+  if (validate(value)) return { ok: true, config: value as unknown as AgentConfig };
+  const empty = parseDocument('{}');
+  return { ok: false, problems: dedupe((validate.errors ?? []).map((e) => describe(e, empty, () => null, (p) => isSecretPath(p, [])))) };
 }
 
 /** Config objects -> the key paths whose values came (wholly or partly) from `${env:NAME}`. */

@@ -1,6 +1,7 @@
 // 5031, 5441/5447, 4719 and 1102 -> their typed events.
 import type { RawRecord } from '../decode/index.ts';
 import type { AuditPolicyChangeEvent, FilterEvent, FirewallAppBlockEvent, LogClearedEvent } from './wfp-event.ts';
+import { subcategoryByGuid } from '../shared/index.ts';
 import {
   AUDIT_CATEGORY_CODES,
   AUDIT_CHANGE_CODES,
@@ -79,6 +80,7 @@ export function interpretAuditPolicyChange(raw: RawRecord, warnings: string[]): 
     // Subcategory message ids are not a stable public table; the GUID is the identifier that matters.
     subcategory: readCode(d['SubcategoryId'] ?? '', NO_NAMES),
     subcategoryGuid: guid,
+    subcategoryName: subcategoryByGuid(guid)?.name ?? null,
     changes,
   };
 }

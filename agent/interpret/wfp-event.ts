@@ -127,6 +127,8 @@ export interface AuditPolicyChangeEvent {
   readonly subcategory: CodedValue;
   /** Lower-case GUID with braces, as auditpol prints it. */
   readonly subcategoryGuid: string;
+  /** auditpol's English name for the GUID (`Filtering Platform Connection`), or null for a GUID not in the table. */
+  readonly subcategoryName: string | null;
   readonly changes: readonly CodedValue[];
 }
 

@@ -8,3 +8,5 @@ export { readDateTime } from './date-time.ts';
 export { resolveStateDir, statePath } from './state-dir.ts';
 export type { StateDirContext } from './state-dir.ts';
 export { forgetSecrets, MIN_SECRET_CHARS, REDACTED, redactSecrets, rememberSecret } from './secrets.ts';
+export { SUBCATEGORIES, STRICT_GUID, isStrictGuid, canonicalGuid, resolveSubcategory, subcategoryByGuid } from './audit-subcategories.ts';
+export type { Subcategory } from './audit-subcategories.ts';

@@ -91,7 +91,7 @@ export function toTelemetryRecord(event: WfpEvent, enrichment: EventEnrichment, 
       set(a, 'windows.audit.subcategory.code', b.subcategory.raw);
       set(a, 'windows.audit.changes', b.changes.map((c) => c.name ?? c.raw).join(', '));
       severity = WARN;
-      body = `System audit policy changed for subcategory ${b.subcategoryGuid}: ${b.changes.map((c) => c.name ?? c.raw).join(', ') || 'no change listed'} (by ${b.subjectDomainName}\\${b.subjectUserName}).`;
+      body = `System audit policy changed for subcategory ${subcategoryLabel(b.subcategoryName, b.subcategoryGuid)}: ${b.changes.map((c) => c.name ?? c.raw).join(', ') || 'no change listed'} (by ${b.subjectDomainName}\\${b.subjectUserName}).`;
       break;
     case 'log-cleared':
       set(a, 'user.id', b.subjectUserSid);
@@ -180,4 +180,9 @@ function describeNetwork(n: NetworkEvent, e: EventEnrichment): string {
 function endpointText(ep: { address: string; port: number | null }): string {
   const addr = ep.address.includes(':') ? `[${ep.address}]` : ep.address;
   return ep.port === null ? addr : `${addr}:${ep.port}`;
+}
+
+/** `Filtering Platform Connection {0CCE9226-…}`: the name a reader knows, and the GUID Windows applies. */
+function subcategoryLabel(name: string | null, guid: string): string {
+  return name === null ? guid : `${name} ${guid.toUpperCase()}`;
 }

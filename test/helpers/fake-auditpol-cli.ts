@@ -22,6 +22,7 @@ export function auditPolicyChange(guid: string, user = 'attacker'): AuditPolicyC
     category: coded('%%8276', 'Object Access'),
     subcategory: coded('%%12810', 'Filtering Platform Connection'),
     subcategoryGuid: guid,
+    subcategoryName: 'Filtering Platform Connection',
     changes: [coded('%%8450', 'Failure removed')],
   };
 }

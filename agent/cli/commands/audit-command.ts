@@ -3,7 +3,19 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import type { AuditFs, AuditPolicySnapshot, AuditStage, CommandRunner, DriftRow, GpoDetector, GpoState, PlannedCommand, SecurityLogSettings } from '../../audit/index.ts';
+import type {
+  AuditFs,
+  AuditPolicySnapshot,
+  AuditStage,
+  CommandRunner,
+  DriftRow,
+  GpoDetector,
+  GpoState,
+  IgnoredRow,
+  NameMismatch,
+  PlannedCommand,
+  SecurityLogSettings,
+} from '../../audit/index.ts';
 import {
   backupPolicyCommand,
   buildAudit,
@@ -60,6 +72,9 @@ interface StatusView {
   readonly gpo: GpoState | null;
   readonly securityLog: SecurityLogSettings | null;
   readonly warnings: readonly string[];
+  /** From a backup file: rows Windows would not apply, and names that disagree with their GUID. */
+  readonly ignoredRows?: readonly IgnoredRow[];
+  readonly nameMismatches?: readonly NameMismatch[];
 }
 
 export function createAuditCommand(deps: AuditCommandDeps = {}): Command {
@@ -119,7 +134,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}): Command {
       if (view === null) return EXIT_PROBLEMS;
       if (action === 'apply') return dryRunApply(stage.value, config, view, live, io);
       printStatus(view, json, live ? 'machine' : fromBackup, config, io);
-      const problems = view.rows.some((r) => r.state !== 'in-sync') || view.warnings.length > 0;
+      const problems = view.rows.some((r) => r.state !== 'in-sync') || view.warnings.length > 0 || (view.nameMismatches ?? []).length > 0;
       return problems ? EXIT_PROBLEMS : EXIT_OK;
     },
   };
@@ -162,7 +177,14 @@ function readBackup(stage: AuditStage, file: string, io: CliIo): StatusView | nu
     io.stderr(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
     return null;
   }
-  return { rows: computeDrift(stage.policy, snapshot), gpo: null, securityLog: null, warnings: snapshot.warnings.map((w) => `${file}: ${w}`) };
+  return {
+    rows: computeDrift(stage.policy, snapshot),
+    gpo: null,
+    securityLog: null,
+    warnings: snapshot.warnings.map((w) => `${file}: ${w}`),
+    ignoredRows: snapshot.ignoredRows,
+    nameMismatches: snapshot.nameMismatches,
+  };
 }
 
 function printStatus(view: StatusView, json: boolean, source: string, config: AgentConfig, io: CliIo): void {
@@ -182,6 +204,8 @@ function printStatus(view: StatusView, json: boolean, source: string, config: Ag
           gpo: view.gpo === null ? null : { managed: view.gpo.managed, sources: view.gpo.sources, notes: view.gpo.notes },
           securityLog: view.securityLog,
           warnings: view.warnings,
+          ...(view.ignoredRows === undefined ? {} : { ignoredRows: view.ignoredRows }),
+          ...(view.nameMismatches === undefined ? {} : { nameMismatches: view.nameMismatches }),
         },
         null,
         2,
@@ -196,7 +220,7 @@ function printStatus(view: StatusView, json: boolean, source: string, config: Ag
       r.subcategory.guid,
       describeDesired(r.desired),
       r.current === null ? '-' : describeSetting(r.current),
-      r.state === 'in-sync' ? 'no' : r.state === 'drift' ? 'yes' : 'missing',
+      r.state === 'in-sync' ? 'no' : r.state === 'drift' ? 'yes' : `missing${whyMissing(r, view)}`,
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -212,7 +236,21 @@ function printStatus(view: StatusView, json: boolean, source: string, config: Ag
     const mib = (view.securityLog.maxSizeBytes / 1048576).toFixed(0);
     notes.push(`Security log maximum size: ${mib} MiB (wanted at least ${config.audit_policy.security_log.min_size_mb} MiB).`);
   }
+  const mismatches = (view.nameMismatches ?? []).map(
+    (m) => `line ${m.line}: '${m.name}' names ${m.nameMeans} ${m.nameGuid} but its GUID ${m.guid} is ${m.guidName}; Windows applies the GUID.`,
+  );
+  if (mismatches.length > 0) notes.push('Names that disagree with their GUID (the GUID is what Windows applies):', ...mismatches);
   io.stdout(`${[...lines, '', ...notes, ...view.warnings].join('\n')}\n`);
+}
+
+/** For a subcategory missing from a backup file: the row that meant it, when one was ignored or mislabelled. */
+function whyMissing(row: DriftRow, view: StatusView): string {
+  const guid = row.subcategory.guid;
+  const ignored = (view.ignoredRows ?? []).find((r) => r.guid === guid);
+  if (ignored !== undefined) return ` (line ${ignored.line} ignored)`;
+  const named = (view.nameMismatches ?? []).find((m) => m.nameGuid === guid);
+  if (named !== undefined) return ` (line ${named.line} names it with another GUID)`;
+  return '';
 }
 
 async function dryRunApply(stage: AuditStage, config: AgentConfig, view: StatusView, live: boolean, io: CliIo): Promise<number> {

@@ -7,11 +7,13 @@ import { demoCommand } from './demo-command.ts';
 import { filtersCommand } from './filters-command.ts';
 import { auditCommand } from './audit-command.ts';
 import { configCommand } from './config-command.ts';
+import { statusCommand } from './status-command.ts';
 
 export const COMMANDS: readonly Command[] = [
   explainCommand,
   replayCommand,
   runCommand,
+  statusCommand,
   demoCommand,
   filtersCommand,
   auditCommand,

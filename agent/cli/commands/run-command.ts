@@ -18,7 +18,9 @@ import { join, resolve } from 'node:path';
 import { lstat, mkdir } from 'node:fs/promises';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
-import type { Enricher } from '../../enrich/index.ts';
+import type { CatalogStatus, Enricher } from '../../enrich/index.ts';
+import type { CheckReport, CommandRunner } from '../../audit/index.ts';
+import { startRunStatus } from '../run-status.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
 import type { TelemetrySink } from '../../export/index.ts';
 import type { AuditPolicyChangeEvent } from '../../interpret/index.ts';
@@ -30,7 +32,12 @@ import { boundStop, createLivePump, createPumpMetrics, formatSourceEvent } from 
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
-import { loadCliConfig } from '../load-cli-config.ts';
+import { effectiveConfigOptions, loadEffectiveCliConfig } from '../load-effective-cli-config.ts';
+import type { PolicyDeps } from '../load-effective-cli-config.ts';
+import { countOrigins } from '../../config/index.ts';
+import type { Timers } from '../../shared/index.ts';
+import { createPolicyWatcher, loadEffectiveConfig } from '../../policy/index.ts';
+import type { EffectiveConfig } from '../../policy/index.ts';
 import { createStopChannel, describeStopReason } from '../stop-channel.ts';
 import { constants as osConstants } from 'node:os';
 import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
@@ -57,6 +64,8 @@ export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCall
 /** The enricher and its lifecycle (the live filter catalog refreshes from netsh on a timer). */
 export interface EnrichmentHandle {
   readonly enricher: Enricher;
+  /** The live catalog's state for the status file; absent when the catalog is not live. */
+  readonly catalog?: () => { readonly status: CatalogStatus; readonly refreshIntervalS: number };
   start(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -75,7 +84,12 @@ export interface AuditHandle {
   shutdown(): Promise<void>;
 }
 
-export type AuditFactory = (config: AgentConfig, io: CliIo, platform: NodeJS.Platform) => BridgeCallResult<AuditHandle | null>;
+export type AuditFactory = (
+  config: AgentConfig,
+  io: CliIo,
+  platform: NodeJS.Platform,
+  onReport?: (report: CheckReport) => void,
+) => BridgeCallResult<AuditHandle | null>;
 
 export interface RunDeps {
   readonly platform: NodeJS.Platform;
@@ -91,6 +105,10 @@ export interface RunDeps {
   readonly exitAfterCutStop?: (code: number) => void;
   /** Windows: create/check the state folder and config file ACLs (state-dir-acl.ts); absent in tests. */
   readonly secureStateDir?: (stateDir: string, configFile: string | null) => Promise<AclVerdict>;
+  /** Runs reg.exe for the Group Policy layer (read at start and every 5 minutes); absent: no policy layer. */
+  readonly policyRunner?: CommandRunner;
+  /** The policy re-read's timer (tests drive it by hand). */
+  readonly policyTimers?: Timers;
 }
 
 export interface StopSignalOptions {
@@ -130,18 +148,34 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
-      const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
-      if (config === null) return EXIT_USAGE;
+      const configPath = stringOption(parsed.parsed, 'config');
+      // Group Policy lives in the Windows registry: read only there (the synthetic test source runs anywhere).
+      const policyRunner = deps.platform === 'win32' ? deps.policyRunner : undefined;
+      const policyDeps: PolicyDeps = { platform: deps.platform, runner: policyRunner ?? null };
+      const loaded = await loadEffectiveCliConfig('run', configPath, io, policyDeps);
+      if (loaded === null) return EXIT_USAGE;
       if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
       const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
-      const configFile = stringOption(parsed.parsed, 'config') ?? null;
-      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof, configFile);
+      const runDeps = synthetic === null ? deps : { ...deps, openBridge: synthetic.value };
+      return runBounded(loaded, runDeps, io, stdinEof, configPath ?? null, policyRunner === undefined ? null : policyDeps);
     },
   };
 }
 
-/** The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end. */
-async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEof: boolean, configFile: string | null): Promise<number> {
+/**
+ * The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end.
+ * A policy change (agent/policy, read every 5 minutes) restarts the run in this process with the new settings
+ * (the checkpoint carries the position over); a bad one is reported and the last good settings stay.
+ */
+async function runBounded(
+  loaded: EffectiveConfig,
+  deps: RunDeps,
+  io: CliIo,
+  stdinEof: boolean,
+  configFile: string | null,
+  /** null: no policy layer to re-read. */
+  policyDeps: PolicyDeps | null,
+): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const ended = new AbortController();
   const stop = deps.stopSignal({ stdinEof, ended: ended.signal });
@@ -149,21 +183,47 @@ async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEo
   if (stop.aborted) announce();
   else stop.addEventListener('abort', announce, { once: true });
   try {
-    const outcome = await boundStop(runLive(config, deps, io, configFile, stop), stop, config.source.stop_timeout_ms);
-    if (outcome.kind === 'finished') return outcome.value;
-    say(
-      `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
-        `Records after the last checkpoint are read again at the next start.`,
-    );
-    deps.exitAfterCutStop?.(EXIT_PROBLEMS);
-    return EXIT_PROBLEMS;
+    let current = loaded;
+    for (;;) {
+      const reload = new AbortController();
+      let next: EffectiveConfig | null = null;
+      const watcher =
+        policyDeps === null
+          ? null
+          : createPolicyWatcher({
+              current,
+              ...(deps.policyTimers === undefined ? {} : { timers: deps.policyTimers }),
+              load: () => loadEffectiveConfig(effectiveConfigOptions(configFile ?? undefined, io, policyDeps)),
+              report: say,
+              onApply: (config, changed) => {
+                say(`The configuration changed (${changed.join(', ')}); restarting the pipeline to apply it.`);
+                next = config;
+                reload.abort();
+              },
+            });
+      watcher?.start();
+      const runStop = AbortSignal.any([stop, reload.signal]);
+      const outcome = await boundStop(runLive(current, deps, io, configFile, runStop), runStop, current.config.source.stop_timeout_ms);
+      watcher?.stop();
+      if (outcome.kind !== 'finished') {
+        say(
+          `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
+            `Records after the last checkpoint are read again at the next start.`,
+        );
+        deps.exitAfterCutStop?.(EXIT_PROBLEMS);
+        return EXIT_PROBLEMS;
+      }
+      if (next === null || stop.aborted) return outcome.value;
+      current = next;
+    }
   } finally {
     stop.removeEventListener('abort', announce);
     ended.abort();
   }
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | null, stop: AbortSignal): Promise<number> {
+async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, configFile: string | null, stop: AbortSignal): Promise<number> {
+  const config = loaded.config;
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -199,7 +259,9 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     await bridge.value.stop();
     return EXIT_USAGE;
   }
-  const audit = deps.createAudit(config, io, deps.platform);
+  const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  const status = startRunStatus({ stateDir, configFile: configFile ?? undefined, catalog: enrichment.value.catalog, say, configOrigins: countOrigins(loaded.origins) });
+  const audit = deps.createAudit(config, io, deps.platform, (report) => status.tracker.auditReport(report));
   if (!audit.ok) {
     say(audit.error);
     await sink.value.shutdown();
@@ -208,7 +270,6 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
   }
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
-  const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
   if (deps.platform === 'win32' && deps.secureStateDir !== undefined) {
     const secured = await deps.secureStateDir(stateDir, configFile === null ? null : resolve(io.cwd, configFile));
     if (!secured.ok) {
@@ -220,6 +281,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     }
   }
   try {
+    await status.writer.start();
     const opened = await openWindowsEventLogSource({
       bridge: bridge.value,
       checkpoint: createCheckpointStore({ dir: stateDir }),
@@ -234,6 +296,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
       stopTimeoutMs: Math.min(5000, Math.floor(source.stop_timeout_ms / 2)),
       observer: (event) => {
         metrics.observe(event);
+        status.tracker.sourceEvent(event);
         const line = formatSourceEvent(event);
         if (line !== null) say(line);
       },
@@ -252,13 +315,14 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     });
     const process = (item: SourceItem): PipelineOutcome => {
       const outcome = pipeline.process(item);
+      status.tracker.processed(outcome);
       if (outcome.ok && outcome.value.event.body.type === 'audit-policy-change') audit.value?.onAuditPolicyChange(outcome.value.event.body);
       return outcome;
     };
     const pump = createLivePump({
       source: opened.value,
       process,
-      sink: sink.value,
+      sink: status.tracker.observeSink(sink.value),
       metrics,
       batchSize: source.batch_size,
       backoffInitialMs: source.backoff_initial_ms,
@@ -276,13 +340,15 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile
     await audit.value?.shutdown();
     await enrichment.value.shutdown();
     await sink.value.shutdown();
+    await status.writer.stop();
   }
 }
 
 /** The audit stage with this machine's real I/O; its telemetry goes through the sink's global providers. */
-export const createRunAudit: AuditFactory = (config, io, platform) => {
+export const createRunAudit: AuditFactory = (config, io, platform, onReport) => {
   if (config.audit_policy.mode === 'off') return { ok: true, value: null };
-  const built = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, { platform, env: io.env, cwd: io.cwd }));
+  const context = { platform, env: io.env, cwd: io.cwd };
+  const built = buildAudit(config.audit_policy, defaultAuditDeps(config.state_dir, context, onReport === undefined ? {} : { onReport }));
   if (!built.ok) return { ok: false, error: built.detail.split('\n').join('; ') };
   const governor = built.value.governor;
   return {
@@ -323,6 +389,7 @@ export const createRunEnrichment: EnrichmentFactory = (config, volumeMap, say) =
     ok: true,
     value: {
       enricher: live.enricher,
+      catalog: () => ({ status: live.catalog.status(), refreshIntervalS: config.filters.refresh_interval_s }),
       async start() {
         const started = await live.refresher?.start();
         if (started !== undefined && !started.ok) say(`The first filter snapshot failed (${started.detail}); reading goes on.`);
@@ -377,4 +444,5 @@ export const runCommand: Command = createRunCommand({
       mkdir: async (path) => void (await mkdir(path, { recursive: true })),
     });
   },
+  policyRunner: createExecFileRunner(),
 });

@@ -12,6 +12,9 @@ import { needs } from '../../helpers/test-dependency.ts';
 
 
 const NSA = new URL('../../fixtures/auditpol/nsacyber-audit.csv', import.meta.url).pathname;
+// Modelled on a public GPO script's output (test/fixtures/auditpol/SOURCES.md): a name with another row's GUID, and
+// category names where the Policy Target should be System.
+const GPO_SCRIPT = new URL('../../fixtures/auditpol/synthetic-gpo-script-audit.csv', import.meta.url).pathname;
 const RIT = new URL('../../../../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv', import.meta.url).pathname;
 const RIT_SKIP = needs('../shared/samples/auditpol RIT-CyberForce auditpol.csv', existsSync(RIT) ? null : 'needs ../shared/samples/auditpol/RIT-CyberForce_Windows-Scripts/auditpol.csv (not in a fresh clone)');
 const dir = mkdtempSync(join(tmpdir(), 'wfp-audit-cli-'));
@@ -32,6 +35,40 @@ describe('wfp-agent audit', () => {
     assert.match(lines[0]!, /^SUBCATEGORY\s+GUID\s+DESIRED\s+CURRENT\s+DRIFT$/);
     assert.match(io.out(), /^Filtering Platform Connection\s+\{0CCE9226-69AE-11D9-BED3-505054503030\}\s+failure\s+-\s+missing$/m);
     assert.match(io.out(), /^Audit Policy Change\s+\{0CCE922F-69AE-11D9-BED3-505054503030\}\s+success on\s+success and failure\s+no$/m);
+  });
+
+  it('status --from-backup names the rows Windows ignores and why, and names that disagree with their GUID', async () => {
+    const io = captureIo();
+    assert.equal(await createAuditCommand({ platform: 'linux' }).run(['status', '--from-backup', GPO_SCRIPT], io), 1);
+    const out = io.out();
+    // Line 3 meant Filtering Platform Connection, but its Policy Target is the category: Windows applies it to nobody.
+    assert.match(out, /^Filtering Platform Connection\s+\{0CCE9226-69AE-11D9-BED3-505054503030\}\s+failure\s+-\s+missing \(line 3 ignored\)$/m);
+    assert.match(out, /^Filtering Platform Packet Drop\s+\S+\s+failure on\s+-\s+missing \(line 4 ignored\)$/m);
+    // Line 2 says Audit Policy Change but carries Filtering Platform Policy Change's GUID: the GUID is what counts.
+    assert.match(out, /^Filtering Platform Policy Change\s+\{0CCE9233-69AE-11D9-BED3-505054503030\}\s+success on\s+success and failure\s+no$/m);
+    assert.match(out, /^Audit Policy Change\s+\{0CCE922F-69AE-11D9-BED3-505054503030\}\s+success on\s+-\s+missing \(line 2 names it with another GUID\)$/m);
+    assert.match(
+      out,
+      /^line 2: 'Audit Policy Change' names Audit Policy Change \{0CCE922F-69AE-11D9-BED3-505054503030\} but its GUID \{0CCE9233-69AE-11D9-BED3-505054503030\} is Filtering Platform Policy Change; Windows applies the GUID\.$/m,
+    );
+    for (const [line, name, category] of [[3, 'Filtering Platform Connection', 'Object Access'], [4, 'Filtering Platform Packet Drop', 'Object Access'], [6, 'MPSSVC Rule-Level Policy Change', 'Policy Change']] as const) {
+      assert.match(out, new RegExp(`synthetic-gpo-script-audit\\.csv: line ${line}: '${name}' ignored: Policy Target is the category '${category}', not 'System'`));
+    }
+    // Correct rows give no note.
+    assert.doesNotMatch(out, /line [57]:/);
+
+    const json = captureIo();
+    assert.equal(await createAuditCommand({ platform: 'linux' }).run(['status', '--json', '--from-backup', GPO_SCRIPT], json), 1);
+    const report = JSON.parse(json.out()) as { ignoredRows: { line: number; guid: string }[]; nameMismatches: { line: number; guidName: string }[] };
+    assert.deepEqual(report.ignoredRows.map((r) => [r.line, r.guid.slice(1, 9)]), [[3, '0CCE9226'], [4, '0CCE9225'], [6, '0CCE9232']]);
+    assert.deepEqual(report.nameMismatches.map((m) => [m.line, m.guidName]), [[2, 'Filtering Platform Policy Change']]);
+  });
+
+  it("the GPO's audit.csv (deploy/gpo) sets exactly what the default config wants", async () => {
+    const io = captureIo();
+    const gpoCsv = new URL('../../../deploy/gpo/audit.csv', import.meta.url).pathname;
+    assert.equal(await createAuditCommand({ platform: 'linux' }).run(['status', '--from-backup', gpoCsv], io), 0, io.out());
+    assert.equal(io.out().split('\n').filter((l) => / no$/.test(l)).length, 4);
   });
 
   it('status --from-backup exits 0 when the backup matches the config', async () => {

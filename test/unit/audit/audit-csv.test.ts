@@ -109,9 +109,31 @@ describe('parseAuditCsv', () => {
     );
     assert.equal(snapshot.perUserRows, 1);
     assert.equal(snapshot.warnings.length, 2);
-    assert.match(snapshot.warnings[0]!, /^line 3: 'Audit Logon' has Setting Value '9'/);
-    assert.match(snapshot.warnings[1]!, /^line 4: 'Audit Logoff' has no valid Subcategory GUID/);
+    assert.match(snapshot.warnings[0]!, /^line 3: 'Audit Logon' ignored: Setting Value '9' is not 0-4/);
+    assert.match(snapshot.warnings[1]!, /^line 4: 'Audit Logoff' ignored: no valid Subcategory GUID/);
     assert.deepEqual(snapshot.subcategories.get('{0CCE921E-69AE-11D9-BED3-505054503030}')?.setting, { success: false, failure: false });
+  });
+
+  it('keeps rows with a category as Policy Target out of the policy (not per-user), and flags names that are another GUID', () => {
+    const snapshot = parse(
+      [
+        HEADER,
+        ',System,Audit Policy Change,{0CCE9233-69AE-11D9-BED3-505054503030},Success and Failure,,3',
+        ',Object Access,Audit Filtering Platform Connection,{0CCE9226-69AE-11D9-BED3-505054503030},Failure,,2',
+        ',System,Filterplattformverbindung,{0CCE9226-69AE-11D9-BED3-505054503030},Failure,,2',
+        ',S-1-5-21-1-2-3-1001,Audit Logon,{0cce9215-69ae-11d9-bed3-505054503030},Success,,1',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(snapshot.perUserRows, 1);
+    assert.deepEqual(snapshot.ignoredRows, [
+      { line: 3, name: 'Audit Filtering Platform Connection', guid: '{0CCE9226-69AE-11D9-BED3-505054503030}', reason: "Policy Target is the category 'Object Access', not 'System' (or a user or group)" },
+    ]);
+    // A localized name (line 4) resolves to nothing, so it cannot disagree; line 2 names 0CCE922F but is 0CCE9233.
+    assert.deepEqual(snapshot.nameMismatches, [
+      { line: 2, name: 'Audit Policy Change', nameMeans: 'Audit Policy Change', nameGuid: '{0CCE922F-69AE-11D9-BED3-505054503030}', guid: '{0CCE9233-69AE-11D9-BED3-505054503030}', guidName: 'Filtering Platform Policy Change' },
+    ]);
+    assert.deepEqual([...snapshot.subcategories.keys()].sort(), ['{0CCE9226-69AE-11D9-BED3-505054503030}', '{0CCE9233-69AE-11D9-BED3-505054503030}']);
   });
 
   it('refuses auditpol /get /r output, whose state is only in localized text', () => {

@@ -18,6 +18,8 @@ interface Golden {
   readonly severity: string;
   readonly timestamp: string;
   readonly attributes: Readonly<Record<string, AttributeValue>>;
+  /** The body, where its wording is part of the contract. */
+  readonly body?: string;
 }
 
 const GOLDENS: readonly Golden[] = [
@@ -114,6 +116,8 @@ const GOLDENS: readonly Golden[] = [
     eventName: 'windows.audit_policy.changed',
     severity: 'WARN',
     timestamp: '2015-09-30T19:57:09.668217100Z',
+    // The fixture's SubcategoryGuid {0CCE9223-...} is Handle Manipulation (MS-GPAC 2.2.1.2); the body names it.
+    body: 'System audit policy changed for subcategory Handle Manipulation {0CCE9223-69AE-11D9-BED3-505054503030}: Success removed, Failure removed (by CONTOSO\\DC01$).',
     attributes: {
       'windows.audit.category': 'Object Access',
       'windows.audit.subcategory.guid': '{0cce9223-69ae-11d9-bed3-505054503030}',
@@ -227,6 +231,7 @@ describe('golden records per event id', () => {
       assert.equal(r.severityText, g.severity);
       assert.equal(r.timestamp, g.timestamp);
       for (const [key, value] of Object.entries(g.attributes)) assert.deepEqual(r.attributes[key], value, key);
+      if (g.body !== undefined) assert.equal(r.body, g.body);
     });
   }
 });

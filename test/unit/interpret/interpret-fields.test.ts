@@ -103,6 +103,7 @@ describe('interpret: other events', () => {
     if (e.body.type !== 'audit-policy-change') return;
     assert.equal(e.body.category.name, 'Policy Change');
     assert.equal(e.body.subcategoryGuid, '{0cce9226-69ae-11d9-bed3-505054503030}');
+    assert.equal(e.body.subcategoryName, 'Filtering Platform Connection');
     assert.deepEqual(e.body.changes.map((c) => c.name), ['Success added', 'Failure added']);
     assert.deepEqual(e.warnings, []);
   });

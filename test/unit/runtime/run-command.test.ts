@@ -10,6 +10,8 @@ import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
+import type { InMemorySink } from '../../helpers/in-memory-sink.ts';
+import type { AgentConfig } from '../../../agent/config/index.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 import { fixture } from '../../helpers/fixtures.ts';
 
@@ -92,6 +94,16 @@ describe('wfp-agent run', () => {
     assert.equal(sink.shutdownCalls, 1);
     assert.deepEqual(volumeMap, { 'C:': '\\Device\\HarddiskVolume3' }, 'the bridge drive map reaches the enricher');
     assert.deepEqual(events, ['start', 'shutdown'], 'the live catalog is started before reading and shut down after');
+    // The status file `wfp-agent status` reads: written by the run, last time at the clean stop.
+    const status = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
+    assert.equal(status.schema, 1);
+    assert.equal(status.pid, process.pid);
+    assert.equal(status.config.file, join(stateDir, 'agent.yaml'));
+    assert.equal(status.export.events_acknowledged, 12);
+    assert.equal(status.export.failing_since, null);
+    assert.ok(Date.parse(status.export.last_success_at) >= Date.parse(status.started_at));
+    assert.ok(Date.parse(status.stopped_at) >= Date.parse(status.export.last_success_at));
+    assert.equal(status.lag.records_behind, 0);
   });
 
   it('exits 1 with one line when the bridge cannot load', async () => {
@@ -142,6 +154,71 @@ describe('wfp-agent run', () => {
     stop.abort();
     assert.equal(await running, 0);
     assert.deepEqual(seen, ['start', '{0cce9223-69ae-11d9-bed3-505054503030}', 'shutdown']);
+  });
+
+  it('applies Group Policy over the file, reports a bad policy and keeps going, and restarts the pipeline on a valid change', async () => {
+    const stateDir = tempStateDir();
+    const log = new FakeSecurityLog(100);
+    const bridges: FakeBridge[] = [];
+    const sinks: InMemorySink[] = [];
+    const configs: AgentConfig[] = [];
+    const stop = new AbortController();
+    const io = captureIo();
+    const ticks: (() => void)[] = [];
+    const wait = (label: string, c: () => boolean) => waitFor(c).catch(() => assert.fail(`${label} not reached; stderr:\n${io.err()}`));
+    // reg.exe, as recorded: first no policy (exit 1), later what the test sets.
+    let reg = { code: 1, stdout: '', stderr: 'ERROR: The system was unable to find the specified registry key or value.\r\n' };
+    const command = createRunCommand(
+      deps({
+        openBridge: async () => {
+          const bridge = new FakeBridge(log);
+          bridges.push(bridge);
+          return { ok: true, value: bridge };
+        },
+        createSink: async (config) => {
+          configs.push(config);
+          const sink = createInMemorySink();
+          sinks.push(sink);
+          return { ok: true, value: sink };
+        },
+        stopSignal: () => stop.signal,
+        policyRunner: { run: async () => ({ ...reg, timedOut: false }) },
+        policyTimers: { setInterval: (fn) => ticks.push(fn), clearInterval: () => undefined },
+      }),
+    );
+    log.append(...blockEvents(3));
+    const running = command.run(['--config', configFile(stateDir, 'events:\n  packet_drops: log\n')], io);
+    await wait('step 1', () => bridges[0]?.startOptions != null);
+    const firstStart = bridges[0]!.startOptions!.start as { recordId: number };
+    log.append(...blockEvents(3));
+    await wait('step 2', () => sinks[0]!.exported.length === 3);
+    assert.equal(configs[0]!.events.packet_drops, 'log');
+
+    // A bad value: one line naming the policy; nothing restarts.
+    reg = { code: 0, stdout: readFileSync(fixture('windows-commands', 'reg-query-policies-invalid.de-DE.txt'), 'utf8'), stderr: '' };
+    ticks.at(-1)!();
+    await wait('step 3', () => io.err().includes('(policy OtlpProtocol)'));
+    assert.match(io.err(), /OtlpProtocol \(policy OtlpProtocol\): exporters\.otlp\.protocol: expected one of "http\/protobuf", "http\/json", found "grpc" \(the agent keeps its last good settings\)/);
+    assert.equal(configs.length, 1);
+
+    // A valid change: the pipeline restarts with it and reads on from the checkpoint.
+    reg = {
+      code: 0,
+      stdout: '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\wfp-block-agent\r\n    PacketDrops    REG_SZ    count\r\n    OtlpEndpoint    REG_SZ    https://otel.contoso.example:4318\r\n\r\n',
+      stderr: '',
+    };
+    ticks.at(-1)!();
+    await wait('step 4', () => configs.length === 2 && bridges[1]?.startOptions != null);
+    assert.match(io.err(), /The configuration changed \(events\.packet_drops, exporters\.otlp\.endpoint\); restarting the pipeline to apply it\./);
+    assert.equal(configs[1]!.events.packet_drops, 'count');
+    assert.equal(configs[1]!.exporters.otlp.endpoint, 'https://otel.contoso.example:4318');
+    assert.deepEqual(bridges[1]!.startOptions?.start, { mode: 'after', recordId: firstStart.recordId + 3 }, 'resumes after the last acknowledged record');
+    log.append(...blockEvents(2));
+    await wait('step 5', () => sinks[1]!.exported.length === 2);
+    stop.abort();
+    assert.equal(await running, 0);
+    const status = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8'));
+    assert.equal(status.config.origins.policy, 2);
   });
 
   it('refuses a batch size above the export queue size, which could lose events', async () => {

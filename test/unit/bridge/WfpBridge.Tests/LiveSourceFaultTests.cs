@@ -150,16 +150,26 @@ namespace WfpBlockAgent.Bridge.Tests
         [Fact]
         public async Task AClearWhileRunningIsReported_AndTheResumePositionFollowsTheNewNumbering()
         {
-            // The log starts growing 1.5 s after the session started reading its small backlog.
-            var start = (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds + 1500;
+            // The log's clock stands still until the session has read the backlog, then runs: the clear happens
+            // while the agent runs whatever the machine's load (a fixed head start once lost the race under load).
+            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
+            var start = realMs();
+            long releasedAtTicks = 0;
+            Func<double> clock = () =>
+            {
+                var released = Volatile.Read(ref releasedAtTicks);
+                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
+            };
             // 1300 records in the old numbering, cleared after 1300, then 1, 2, ... at 2000/s.
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 1300, Rate = 2000, StartUnixMs = start, ClearAfter = 1300, Count = 1700 });
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 1300, Rate = 2000, StartUnixMs = start, ClearAfter = 1300, Count = 1700 }, clock);
             var producer = new SyntheticRecordWatcher(log);
             var js = new FakeJs();
             var session = new BridgeSession(Options(StartPosition.Beginning()), producer, producer, js.Send);
             session.Start();
             try
             {
+                await WaitFor(() => Count(js) == 1300, 10);
+                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
                 await WaitFor(() => Count(js) == 1700, 10);
                 await WaitFor(() => Statuses(js, "restarted").Count == 1, 5);
             }

@@ -1,7 +1,7 @@
 // Advanced audit subcategories: English friendly names ↔ GUIDs (from MS-GPAC §2.2.1.2 and auditpol's names),
 // and the one strict GUID check every GUID passes before it reaches a command line.
-import type { Result } from '../shared/index.ts';
-import { err, ok } from '../shared/index.ts';
+import type { Result } from './result.ts';
+import { err, ok } from './result.ts';
 
 export interface Subcategory {
   /** auditpol's English name (`Filtering Platform Connection`). */

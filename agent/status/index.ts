@@ -1,0 +1,10 @@
+export { STATUS_FILE, STATUS_SCHEMA, parseStatusDocument } from './status-document.ts';
+export type { AgentStatusDocument, ExportStatus, LossReport, AuditStatus, FilterCatalogStatus } from './status-document.ts';
+export { createStatusTracker } from './status-tracker.ts';
+export type { StatusTracker, StatusTrackerOptions } from './status-tracker.ts';
+export { createStatusWriter } from './status-writer.ts';
+export type { StatusWriter, StatusWriterOptions } from './status-writer.ts';
+export { assessStatus, exitCodeFor, EXPORT_FAILING_AFTER_S, LOSS_WINDOW_S, LAG_DEGRADED_S, STALE_INTERVALS } from './assess-status.ts';
+export type { Assessment, Health } from './assess-status.ts';
+export { parseScQuery, queryServiceState, SERVICE_NAME } from './service-state.ts';
+export type { ServiceState } from './service-state.ts';
