@@ -96,6 +96,7 @@ export function createStatusTracker(options: StatusTrackerOptions): StatusTracke
     observeSink(sink) {
       return {
         emit: (event, enrichment, record) => sink.emit(event, enrichment, record),
+        emitRecord: (record) => sink.emitRecord(record),
         async flush(what) {
           const result = await sink.flush(what);
           noteFlush(result);

@@ -104,6 +104,7 @@ export function createDemoCommand(options: DemoOptions = {}): Command {
             if (record !== null) summary.add(record);
             sink.emit(event, enrichment, record);
           },
+          emitRecord: (record) => sink.emitRecord(record),
           flush: (what) => sink.flush(what),
           shutdown: () => sink.shutdown(),
         };
