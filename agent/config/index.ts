@@ -1,6 +1,8 @@
 export { parseConfig, loadConfig, DEFAULT_CONFIG_URL } from './load-config.ts';
 export type { EnvLookup, LoadOptions } from './load-config.ts';
 export { ConfigError, formatProblem } from './config-error.ts';
+export { applyInstallOverlay, INSTALL_OVERLAY_FILE, parseInstallOverlay, parseKeyValueList, readInstallOverlay } from './install-overlay.ts';
+export type { InstallOverlay } from './install-overlay.ts';
 export type { ConfigProblem } from './config-error.ts';
 export type {
   AgentConfig,

@@ -12,6 +12,8 @@ import type { AgentConfig } from './agent-config.ts';
 import { ConfigError } from './config-error.ts';
 import type { ConfigProblem } from './config-error.ts';
 import { suggestKey } from './suggest.ts';
+import { applyInstallOverlay, readInstallOverlay } from './install-overlay.ts';
+import type { InstallOverlay } from './install-overlay.ts';
 
 const SCHEMA_URL = new URL('../../config/agent.schema.json', import.meta.url);
 export const DEFAULT_CONFIG_URL = new URL('../../config/agent.yaml', import.meta.url);
@@ -29,6 +31,8 @@ export interface LoadOptions {
   /** Name used in messages (the file path, or `<embedded default>`). */
   readonly file: string;
   readonly env?: EnvLookup;
+  /** Install properties laid over the file before validation (install-overlay.ts). */
+  readonly overlay?: InstallOverlay;
 }
 
 /** Parse and validate config text. Throws ConfigError (never anything else) when it is not usable. */
@@ -50,10 +54,11 @@ export function parseConfig(text: string, options: LoadOptions): AgentConfig {
   fillEnv(doc, env, lineOf, problems);
   if (problems.length > 0) throw new ConfigError(options.file, problems);
 
-  const value: unknown = doc.toJS() ?? {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  const parsed: unknown = doc.toJS() ?? {};
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(options.file, [{ path: '', line: 1, message: 'expected a mapping of keys at the top level' }]);
   }
+  const value = options.overlay === undefined ? parsed : applyInstallOverlay(parsed as Record<string, unknown>, options.overlay);
   if (!validate(value)) {
     for (const e of validate.errors ?? []) problems.push(describe(e, doc, lineOf));
     throw new ConfigError(options.file, dedupe(problems));
@@ -61,7 +66,10 @@ export function parseConfig(text: string, options: LoadOptions): AgentConfig {
   return value as unknown as AgentConfig;
 }
 
-/** Read a config file (or the bundled default when `path` is undefined) and validate it. */
+/**
+ * Read a config file (or the bundled default when `path` is undefined) and validate it; a file's install.yaml
+ * neighbour (the MSI's properties) is laid over it.
+ */
 export function loadConfig(path: string | undefined, env?: EnvLookup): AgentConfig {
   const file = path ?? '<embedded default>';
   let text: string;
@@ -71,7 +79,8 @@ export function loadConfig(path: string | undefined, env?: EnvLookup): AgentConf
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ConfigError(file, [{ path: '', line: null, message: `cannot read the file (${code})` }]);
   }
-  return parseConfig(text, env === undefined ? { file } : { file, env });
+  const overlay = path === undefined ? null : readInstallOverlay(path);
+  return parseConfig(text, { file, ...(env === undefined ? {} : { env }), ...(overlay === null ? {} : { overlay }) });
 }
 
 function fillEnv(
