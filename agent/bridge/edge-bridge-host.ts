@@ -29,10 +29,23 @@ export interface EdgeBridgeHostOptions {
   readonly edgeEnvironment?: Readonly<Record<string, string>>;
   /** Reported for messages that do not fit the protocol (they are answered and skipped). */
   readonly onProtocolError?: (error: string) => void;
+  /** Tests and benchmarks only: the synthetic producer (bridgeProducer()) sent with every call instead of Windows. */
+  readonly producer?: Readonly<Record<string, unknown>>;
+}
+
+/** What the synthetic producer counted: records handed to the handler, subscriptions started. */
+export interface SyntheticStats {
+  readonly visits: number;
+  readonly subscriptions: number;
+}
+
+export interface EdgeBridgeHost extends BridgeHost {
+  /** Only with a synthetic producer. */
+  syntheticStats(): Promise<BridgeCallResult<SyntheticStats>>;
 }
 
 /** Loads edge-js and the assembly; a one-line error when either is unavailable. */
-export function createEdgeBridgeHost(options: EdgeBridgeHostOptions = {}): BridgeCallResult<BridgeHost> {
+export function createEdgeBridgeHost(options: EdgeBridgeHostOptions = {}): BridgeCallResult<EdgeBridgeHost> {
   const loaded = loadEdgeJs({ dir: options.edgeModule ?? DEFAULT_EDGE_JS_DIR, edgeEnvironment: options.edgeEnvironment });
   if (!loaded.ok) return loaded;
   const edge = loaded.value as EdgeModule;
@@ -46,16 +59,18 @@ export function createEdgeBridgeHost(options: EdgeBridgeHostOptions = {}): Bridg
   } catch (error) {
     return { ok: false, error: `Cannot load the bridge assembly (${firstLine(error)}).` };
   }
-  return { ok: true, value: new EdgeBridgeHost(invoke, options.onProtocolError ?? (() => undefined)) };
+  return { ok: true, value: new EdgeJsBridgeHost(invoke, options.onProtocolError ?? (() => undefined), options.producer) };
 }
 
-class EdgeBridgeHost implements BridgeHost {
+class EdgeJsBridgeHost implements EdgeBridgeHost {
   readonly #invoke: EdgeFunction;
   readonly #onProtocolError: (error: string) => void;
+  readonly #producer: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(invoke: EdgeFunction, onProtocolError: (error: string) => void) {
+  constructor(invoke: EdgeFunction, onProtocolError: (error: string) => void, producer: Readonly<Record<string, unknown>> | undefined) {
     this.#invoke = invoke;
     this.#onProtocolError = onProtocolError;
+    this.#producer = producer;
   }
 
   async start(options: BridgeStartOptions, onMessage: (message: BridgeMessage) => Promise<BridgeAnswer>): Promise<BridgeCallResult<void>> {
@@ -95,6 +110,12 @@ class EdgeBridgeHost implements BridgeHost {
     return { ok: true, value: drives };
   }
 
+  async syntheticStats(): Promise<BridgeCallResult<SyntheticStats>> {
+    const result = await this.#call({ op: 'syntheticStats' });
+    if (!result.ok) return result;
+    return { ok: true, value: { visits: Number(result.value['visits']), subscriptions: Number(result.value['subscriptions']) } };
+  }
+
   async stop(): Promise<void> {
     await this.#call({ op: 'stop' });
   }
@@ -102,7 +123,7 @@ class EdgeBridgeHost implements BridgeHost {
   #call(payload: Record<string, unknown>): Promise<BridgeCallResult<Record<string, unknown>>> {
     return new Promise((resolve) => {
       try {
-        this.#invoke(payload, (error, result) => {
+        this.#invoke(this.#producer === undefined ? payload : { ...payload, producer: this.#producer }, (error, result) => {
           if (error !== null && error !== undefined) {
             resolve({ ok: false, error: firstLine(error) });
             return;

@@ -9,6 +9,8 @@ export interface SourceConfig {
   readonly queue_bound: number;
   readonly backoff_initial_ms: number;
   readonly backoff_max_ms: number;
+  /** Longest a stop may take to flush and checkpoint before the agent exits anyway. */
+  readonly stop_timeout_ms: number;
 }
 
 /** The schema's pattern already admits only these forms; the time form is checked by Date.parse here. */

@@ -5,3 +5,5 @@ export type { DropReason, ErrorType, PumpMetrics } from './pump-metrics.ts';
 export { createBackoff } from './backoff.ts';
 export type { Backoff, BackoffOptions } from './backoff.ts';
 export { formatSourceEvent } from './format-source-event.ts';
+export { boundStop } from './stop-deadline.ts';
+export type { BoundedStop, StopTimers } from './stop-deadline.ts';

@@ -24,24 +24,30 @@ import { collectedEventIds, createEventPipeline } from '../../pipeline/index.ts'
 import type { PipelineOutcome } from '../../pipeline/index.ts';
 import { openWindowsEventLogSource } from '../../source/index.ts';
 import type { SourceItem } from '../../source/index.ts';
-import { createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
+import { boundStop, createLivePump, createPumpMetrics, formatSourceEvent } from '../../runtime/index.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions, stringOption } from '../parse-options.ts';
 import { loadCliConfig } from '../load-cli-config.ts';
+import { createStopChannel, describeStopReason } from '../stop-channel.ts';
+import { constants as osConstants } from 'node:os';
+import { SYNTHETIC_SOURCE_OPTION, syntheticBridgeOpener } from './synthetic-run.ts';
 
-const HELP = `Usage: wfp-agent run [--config FILE]
+const HELP = `Usage: wfp-agent run [--config FILE] [--stop-on-stdin-eof]
 
 Read the Windows Security log live through the .NET bridge (edge-js, .NET Framework 4.8) and export block
-events to the configured exporters until stopped (Ctrl+C, service stop). The position is checkpointed in
-state_dir after every exported batch; a restart resumes there. Windows only: elsewhere use
+events to the configured exporters until stopped (Ctrl+C, Ctrl+Break, SIGTERM, service stop). The position is
+checkpointed in state_dir after every exported batch; a restart resumes there. A stop flushes the batch in hand
+and writes the checkpoint within source.stop_timeout_ms, then exits. Windows only: elsewhere use
 wfp-agent replay FILE... on exported event files.
 
 Options:
-  --config FILE     Use this configuration. Default: the bundled one.
-  -h, --help        Show this help.
+  --config FILE         Use this configuration. Default: the bundled one.
+  --stop-on-stdin-eof   Also stop when standard input closes (how the Windows service host stops the agent).
+  -h, --help            Show this help.
 
-Exit codes: 0 stopped cleanly, 1 could not start or records were dropped, 2 usage or configuration error.
+Exit codes: 0 stopped cleanly, 1 could not start, records were dropped, or the stop took longer than
+source.stop_timeout_ms, 2 usage or configuration error.
 `;
 
 export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
@@ -77,8 +83,17 @@ export interface RunDeps {
   readonly createEnrichment: EnrichmentFactory;
   readonly createAudit: AuditFactory;
   readonly meterProvider: () => MeterProvider;
-  /** Aborts when the agent should stop; default: SIGINT / SIGTERM. */
-  readonly stopSignal: () => AbortSignal;
+  /** Aborts when the agent should stop (its reason: a StopReason); default: SIGINT / SIGTERM / SIGBREAK, and stdin EOF when asked. */
+  readonly stopSignal: (options: StopSignalOptions) => AbortSignal;
+  /** Called when a stop overran source.stop_timeout_ms, after the line saying so; default (the CLI): exit the process. */
+  readonly exitAfterCutStop?: (code: number) => void;
+}
+
+export interface StopSignalOptions {
+  /** --stop-on-stdin-eof: the end of standard input stops the agent. */
+  readonly stdinEof: boolean;
+  /** Aborts when the run is over: stop listening, so stdin and signal handlers keep nothing alive. */
+  readonly ended: AbortSignal;
 }
 
 export function createRunCommand(deps: RunDeps): Command {
@@ -87,7 +102,11 @@ export function createRunCommand(deps: RunDeps): Command {
     summary: 'Read the Windows Security log live and export block events (Windows only).',
     help: HELP,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const parsed = parseOptions(args, { config: { type: 'string' } });
+      const parsed = parseOptions(args, {
+        config: { type: 'string' },
+        'stop-on-stdin-eof': { type: 'boolean' },
+        [SYNTHETIC_SOURCE_OPTION]: { type: 'string' },
+      });
       if (!parsed.ok) {
         io.stderr(`wfp-agent run: ${parsed.message}. See wfp-agent run --help.\n`);
         return EXIT_USAGE;
@@ -96,18 +115,50 @@ export function createRunCommand(deps: RunDeps): Command {
         io.stdout(HELP);
         return EXIT_OK;
       }
-      if (deps.platform !== 'win32') {
+      // Hidden test/bench switch (synthetic-run.ts): the bridge's simulated log instead of the Security log.
+      const syntheticFile = stringOption(parsed.parsed, SYNTHETIC_SOURCE_OPTION);
+      const synthetic = syntheticFile === undefined ? null : syntheticBridgeOpener(syntheticFile, io.env);
+      if (synthetic !== null && !synthetic.ok) {
+        io.stderr(`wfp-agent run: ${synthetic.error}\n`);
+        return EXIT_USAGE;
+      }
+      if (deps.platform !== 'win32' && synthetic === null) {
         io.stderr(`wfp-agent run: live reading needs Windows (the Security log via the .NET bridge); here, use wfp-agent replay FILE... on exported events.\n`);
         return EXIT_USAGE;
       }
       const config = loadCliConfig(stringOption(parsed.parsed, 'config'), io);
       if (config === null) return EXIT_USAGE;
-      return runLive(config, deps, io);
+      if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
+      const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
+      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof);
     },
   };
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<number> {
+/** The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end. */
+async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEof: boolean): Promise<number> {
+  const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
+  const ended = new AbortController();
+  const stop = deps.stopSignal({ stdinEof, ended: ended.signal });
+  const announce = (): void => say(`Stopping (${describeStopReason(stop.reason)}): flushing the batch in hand and writing the checkpoint.`);
+  if (stop.aborted) announce();
+  else stop.addEventListener('abort', announce, { once: true });
+  try {
+    const outcome = await boundStop(runLive(config, deps, io, stop), stop, config.source.stop_timeout_ms);
+    if (outcome.kind === 'finished') return outcome.value;
+    say(
+      `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
+        `Records after the last checkpoint are read again at the next start.`,
+    );
+    deps.exitAfterCutStop?.(EXIT_PROBLEMS);
+    return EXIT_PROBLEMS;
+  } finally {
+    stop.removeEventListener('abort', announce);
+    ended.abort();
+  }
+}
+
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, stop: AbortSignal): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -190,7 +241,7 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo): Promise<n
       backoffMaxMs: source.backoff_max_ms,
       log: say,
     });
-    const summary = await pump.run(deps.stopSignal());
+    const summary = await pump.run(stop);
     say(
       `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
         `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
@@ -262,12 +313,14 @@ const defaultCreateSink: SinkFactory = async (config, io) => {
   return created.ok ? created : { ok: false, error: created.problems.join('; ') };
 };
 
-function processStopSignal(): AbortSignal {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return controller.signal;
+function processStopSignal(options: StopSignalOptions): AbortSignal {
+  const channel = createStopChannel({
+    signals: process,
+    available: Object.keys(osConstants.signals),
+    stdin: options.stdinEof ? process.stdin : null,
+  });
+  options.ended.addEventListener('abort', () => channel.dispose(), { once: true });
+  return channel.signal;
 }
 
 export const runCommand: Command = createRunCommand({
@@ -278,4 +331,6 @@ export const runCommand: Command = createRunCommand({
   createAudit: createRunAudit,
   meterProvider: () => otelMetrics.getMeterProvider(),
   stopSignal: processStopSignal,
+  // The work that overran is still pending (an exporter or the bridge hung): leave without it.
+  exitAfterCutStop: (code) => process.exit(code),
 });

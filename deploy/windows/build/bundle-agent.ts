@@ -19,6 +19,9 @@ export const ASSETS: Readonly<Record<string, string>> = {
   'config/agent.schema.json': 'config/agent.schema.json',
   'agent/bridge/dotnet/WfpBridge/bin/Release/net48/WfpBlockAgent.Bridge.dll': 'agent/bridge/WfpBlockAgent.Bridge.dll',
   'node_modules/edge-js/': 'agent/node_modules/edge-js/',
+  // The test-only synthetic source (needs an environment variable and a hidden option) defaults to the repo's
+  // CoreCLR build of edge-js; in the package that default is the package's own edge-js.
+  '.tools/edge-js/node_modules/edge-js': 'agent/node_modules/edge-js',
   // `wfp-agent demo` replays the bundled real events (see DEMO_EVENTS in package-windows.ts).
   'test/fixtures/': 'demo/',
 };

@@ -157,10 +157,11 @@ namespace WfpBlockAgent.Bridge
             while (!token.IsCancellationRequested)
             {
                 var log = ReadLogInfo();
-                PostStatus("subscribing", "Subscribing to " + _options.Channel + " from " + start + ".", start.Mode == StartMode.After ? start.RecordId : -1, log);
+                var from = StrictStart(start, log);
+                PostStatus("subscribing", "Subscribing to " + _options.Channel + " from " + from + ".", start.Mode == StartMode.After ? start.RecordId : -1, log);
                 try
                 {
-                    _watcher.Start(_options.Channel, _queryXml, start, this);
+                    _watcher.Start(_options.Channel, _queryXml, from, this);
                     Subscriptions++;
                     _subscribeBackoff.Reset();
                     return;
@@ -173,6 +174,18 @@ namespace WfpBlockAgent.Bridge
                     await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>
+        /// EventLogWatcher subscribes without EvtSubscribeStrict: a bookmark whose record is gone starts after the
+        /// closest record, so after a wrap the oldest surviving record would be skipped. Decide from the log's
+        /// bounds instead: a bookmark older than the oldest record starts at the oldest (JS reports the loss
+        /// range from the same bounds in the "subscribing" status).
+        /// </summary>
+        internal static StartPosition StrictStart(StartPosition start, LogInfo log)
+        {
+            if (start.Mode != StartMode.After || log == null || log.OldestRecordId < 0) return start;
+            return start.RecordId < log.OldestRecordId ? StartPosition.Beginning() : start;
         }
 
         private async Task SenderLoopAsync()

@@ -4,6 +4,7 @@
 //   { op: 'stop' }      -> { ok, clean }      stops the session off Node's thread (waits at most stopTimeoutMs)
 //   { op: 'logInfo', channel } -> { ok, log } oldest/newest record ids, size, retention
 //   { op: 'driveMap' } -> { ok, drives }      "C:" -> "\Device\HarddiskVolume3"
+//   { op: 'syntheticStats', producer } -> { ok, visits, subscriptions }   (tests and benchmarks only)
 //
 // Every answer is a plain dictionary and nothing throws back into edge-js: an exception inside an edge
 // completion callback ends the Node process, so failures become { ok: false, error }.
@@ -34,13 +35,15 @@ namespace WfpBlockAgent.Bridge
                         var channel = args.TryGetValue("channel", out var c) && c is string s ? s : "Security";
                         var log = await Task.Run(() => LogReader(args).Read(channel)).ConfigureAwait(false);
                         return new Dictionary<string, object> { ["ok"] = true, ["log"] = Messages.Log(log) };
+                    case "syntheticStats":
+                        return SyntheticStats(args);
                     case "driveMap":
                         var drives = await Task.Run(() => Platform.DriveMap()).ConfigureAwait(false);
                         var plain = new Dictionary<string, object>();
                         foreach (var pair in drives) plain[pair.Key] = pair.Value;
                         return new Dictionary<string, object> { ["ok"] = true, ["drives"] = plain };
                     default:
-                        throw new ArgumentException("op: expected start, stop, logInfo or driveMap.");
+                        throw new ArgumentException("op: expected start, stop, logInfo, driveMap or syntheticStats.");
                 }
             }
             catch (Exception error)
@@ -78,14 +81,40 @@ namespace WfpBlockAgent.Bridge
 
         private static ILogInfoReader LogReader(IDictionary<string, object> args) => (ILogInfoReader)Synthetic(args) ?? Platform.LogInfo();
 
-        /// <summary>producer: { kind: 'synthetic', firstId, count, template } (marshalling tests without Windows).</summary>
+        /// <summary>
+        /// producer: { kind: 'synthetic', key?, ...SyntheticSpec } (tests and benchmarks without Windows). With a key,
+        /// every call naming the same key uses the same simulated log (logInfo, then start, then stats).
+        /// </summary>
         private static SyntheticRecordWatcher Synthetic(IDictionary<string, object> args)
         {
             if (!args.TryGetValue("producer", out var p) || !(p is IDictionary<string, object> producer)) return null;
             if (!(producer.TryGetValue("kind", out var k) && k as string == "synthetic")) return null;
-            var firstId = Convert.ToInt64(producer["firstId"], System.Globalization.CultureInfo.InvariantCulture);
-            var count = Convert.ToInt64(producer["count"], System.Globalization.CultureInfo.InvariantCulture);
-            return new SyntheticRecordWatcher(firstId, count, producer["template"] as string ?? "<Event>{id}</Event>");
+            var key = producer.TryGetValue("key", out var kv) ? kv as string : null;
+            lock (Gate)
+            {
+                if (key != null && key == _syntheticKey) return _synthetic;
+                var watcher = new SyntheticRecordWatcher(new SyntheticLog(SyntheticSpec.From(producer)));
+                if (key != null)
+                {
+                    _syntheticKey = key;
+                    _synthetic = watcher;
+                }
+                return watcher;
+            }
+        }
+
+        private static string _syntheticKey;
+        private static SyntheticRecordWatcher _synthetic;
+
+        private static object SyntheticStats(IDictionary<string, object> args)
+        {
+            var watcher = Synthetic(args) ?? throw new ArgumentException("syntheticStats: expected a synthetic producer.");
+            return new Dictionary<string, object>
+            {
+                ["ok"] = true,
+                ["visits"] = (double)watcher.Visits,
+                ["subscriptions"] = (double)watcher.Starts.Count,
+            };
         }
     }
 }

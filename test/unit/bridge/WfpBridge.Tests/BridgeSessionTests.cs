@@ -173,7 +173,8 @@ namespace WfpBlockAgent.Bridge.Tests
             await session.StopAsync();
             Assert.Equal(Enumerable.Range(501, 300).Select(i => (long)i), js.RecordIds);
             Assert.Equal(1, session.Errors);
-            Assert.Equal(new[] { "after record 500", "after record 620" }, producer.Starts);
+            // Record 500 is not in the log (it starts at 501): a strict start begins at the oldest, not after the closest.
+            Assert.Equal(new[] { "the beginning of the log", "after record 620" }, producer.Starts);
             var error = js.Messages.First(m => (string)m["type"] == "status" && (string)m["state"] == "error");
             Assert.Contains("RPC server is unavailable", (string)error["detail"]);
         }

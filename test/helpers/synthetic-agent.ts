@@ -1,0 +1,149 @@
+// The real `wfp-agent run` process on Linux, reading the real net48 bridge (edge-js on CoreCLR, built by
+// test/setup/steps/11-edge-js.sh) with its synthetic producer: everything after the producer is production
+// code (source, checkpoint file, pipeline, OTLP export). For fault tests, service tests and benchmarks.
+//
+//   startSyntheticAgent({ producer, receiverUrl }) ──spawn──► node agent/cli/wfp-agent.mjs run
+//        --config <tmp>/agent.yaml --synthetic-source <tmp>/synthetic.json   (WFP_AGENT_TEST_SYNTHETIC_SOURCE=1)
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
+import { DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
+import { fixture } from './fixtures.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const AGENT_CLI = join(ROOT, 'agent/cli/wfp-agent.mjs');
+export const EDGE_JS = join(ROOT, '.tools/edge-js/node_modules/edge-js');
+const EDGE_MARKER = join(ROOT, `.tools/edge-js/built-edge-js-26.1.0-node-${process.versions.node}`);
+
+/** Why the real bridge cannot run here (edge-js not built, assembly not built), or null. */
+export function syntheticAgentUnavailable(): string | null {
+  if (!existsSync(EDGE_MARKER)) return `edge-js is not built in .tools/edge-js (run bash test/setup/steps/11-edge-js.sh)`;
+  if (!existsSync(DEFAULT_BRIDGE_ASSEMBLY)) return `the bridge assembly is not built (npm run build:bridge): ${DEFAULT_BRIDGE_ASSEMBLY}`;
+  return null;
+}
+
+/** Builds the net48 assembly when it is missing (test files may run before bridge-dotnet.test.ts builds it). */
+export function ensureBridgeAssembly(): void {
+  if (existsSync(DEFAULT_BRIDGE_ASSEMBLY)) return;
+  spawnSync('dotnet', ['build', join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj'), '-c', 'Release', '-f', 'net48', '-nologo'], {
+    cwd: ROOT,
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+    stdio: 'ignore',
+    timeout: 480_000,
+  });
+}
+
+/** Skip locally with the reason; under CI a missing dependency must fail, so never skip there. */
+export function syntheticAgentSkip(): string | false {
+  ensureBridgeAssembly();
+  const problem = syntheticAgentUnavailable();
+  return problem === null || (process.env['CI'] ?? '') !== '' ? false : problem;
+}
+
+/** An ms-docs sample as a producer template: its record id and time become {id} and {time}. */
+export function fixtureTemplate(eventId: number): string {
+  return readFileSync(fixture('ms-docs', `event-${eventId}.xml`), 'utf8')
+    .replace(/<EventRecordID>\d+<\/EventRecordID>/, '<EventRecordID>{id}</EventRecordID>')
+    .replace(/SystemTime="[^"]*"/, 'SystemTime="{time}"');
+}
+
+/** Templates for the block events the default config logs, plus 1102 for a cleared log. */
+export function blockTemplates(ids: readonly number[] = [5157, 5152, 5155, 5159, 5031, 1102]): Record<string, string> {
+  return Object.fromEntries(ids.map((id) => [String(id), fixtureTemplate(id)]));
+}
+
+export interface SyntheticAgentOptions {
+  readonly producer: SyntheticProducerSpec;
+  /** OTLP/HTTP base URL of the test receiver. */
+  readonly receiverUrl: string;
+  /** Reuse a state folder (restart after a kill). */
+  readonly stateDir?: string;
+  /** Extra YAML appended to the generated config (must not repeat its top-level keys). */
+  readonly extraYaml?: string;
+  readonly source?: Partial<Record<'start_position' | 'batch_size' | 'max_delay_ms' | 'queue_bound' | 'backoff_initial_ms' | 'backoff_max_ms', string | number>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra arguments after `run` (e.g. --stop-on-stdin-eof). */
+  readonly args?: readonly string[];
+}
+
+export interface SyntheticAgent {
+  readonly child: ChildProcess;
+  readonly stateDir: string;
+  readonly configFile: string;
+  readonly specFile: string;
+  /** stderr so far. */
+  stderr(): string;
+  /** Resolves with the exit code (or the signal name) once the process ended. */
+  readonly exited: Promise<number | string>;
+  /** The checkpoint's record id, or null. */
+  checkpoint(): number | null;
+  /** Sends `signal` (default SIGTERM) and waits for the exit; SIGKILL after `timeoutMs`. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+}
+
+export function syntheticConfig(options: SyntheticAgentOptions, stateDir: string): string {
+  const source = { start_position: 'beginning', batch_size: 100, max_delay_ms: 50, backoff_initial_ms: 50, backoff_max_ms: 500, ...options.source };
+  return [
+    `state_dir: ${JSON.stringify(stateDir)}`,
+    'exporters:',
+    '  otlp:',
+    '    enabled: true',
+    `    endpoint: ${JSON.stringify(options.receiverUrl)}`,
+    '    protocol: http/json',
+    '  batch:',
+    '    scheduled_delay_ms: 100',
+    'source:',
+    ...Object.entries(source).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`),
+    'filters:',
+    '  snapshot: "off"',
+    'audit_policy:',
+    '  mode: "off"',
+    options.extraYaml ?? '',
+  ].join('\n');
+}
+
+export function startSyntheticAgent(options: SyntheticAgentOptions): SyntheticAgent {
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'wfp-synthetic-'));
+  const configFile = join(stateDir, 'agent.yaml');
+  const specFile = join(stateDir, 'synthetic.json');
+  writeFileSync(configFile, syntheticConfig(options, stateDir));
+  // startUnixMs fixed in the file and kept on a restart: the restarted agent sees the same simulated log, grown.
+  const previous = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')).producer?.startUnixMs as number | undefined) : undefined;
+  writeFileSync(specFile, JSON.stringify({ producer: { startUnixMs: previous ?? Date.now(), ...options.producer }, edgeJs: EDGE_JS }));
+  const child = spawn(process.execPath, [AGENT_CLI, 'run', ...(options.args ?? []), '--config', configFile, '--synthetic-source', specFile], {
+    cwd: ROOT,
+    env: { ...process.env, WFP_AGENT_TEST_SYNTHETIC_SOURCE: '1', ...options.env },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return {
+    child,
+    stateDir,
+    configFile,
+    specFile,
+    stderr: () => stderr,
+    exited,
+    checkpoint() {
+      try {
+        return JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).channels.Security.record_id ?? null;
+      } catch {
+        return null;
+      }
+    },
+    async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
