@@ -261,7 +261,7 @@ describe('npm run package:windows', { skip }, () => {
     assert.equal(actions['PurgeData']?.['Source'], 'NodeExe');
     assert.equal(
       actions['PurgeData']?.['Target'],
-      `-e "require('node:fs').rmSync(process.argv.at(-1), Object.fromEntries(new Map().set('recursive', true).set('force', true)))" "[DATADIR]."`,
+      `-e "require('node:fs').rmSync(require('node:path').resolve(process.argv.at(-1)), Object.fromEntries(new Map().set('recursive', true).set('force', true)))" "[DATADIR]."`,
     );
     // The script itself works: this Node removes a data folder given as the MSI passes it ("<dir>\.").
     const script = /^-e "(.*)" "\[DATADIR\]\."$/.exec(actions['PurgeData']?.['Target'] ?? '')?.[1] ?? '';
