@@ -1,5 +1,5 @@
-// BridgeHost over edge-js: the only module that imports edge-js. It loads the prebuilt net48 assembly with
-// `assemblyFile` (no inline C# compiled at run time) and calls its one entry point,
+// BridgeHost over edge-js (loaded by edge-js-loader.ts from one absolute folder, EDGE_* dropped). It loads the
+// prebuilt net48 assembly with `assemblyFile` (no inline C# compiled at run time) and calls its one entry point,
 // WfpBlockAgent.Bridge.Startup.Invoke, with { op: 'start' | 'stop' | 'logInfo' | 'driveMap', ... }.
 //
 // edge-js rules this file keeps: JS functions reach .NET as Func<object, Task<object>> and are called back as
