@@ -45,11 +45,17 @@ export interface BridgeRecords {
 
 export interface BridgeStatus {
   readonly type: 'status';
-  /** subscribing: about to (re)subscribe after `resumeAfter` (-1: from the configured start), `log` read just before. */
-  readonly state: 'subscribing' | 'paused' | 'error';
+  /**
+   * subscribing: about to (re)subscribe after `resumeAfter` (-1: from the configured start), `log` read just before.
+   * skipped: record `resumeAfter` could not be rendered and was skipped (`skippedTotal` so far).
+   * restarted: record numbering went back below `resumeAfter` while reading (the log was cleared).
+   */
+  readonly state: 'subscribing' | 'paused' | 'error' | 'skipped' | 'restarted';
   readonly detail: string;
   readonly resumeAfter: number;
   readonly log: BridgeLogInfo | null;
+  /** skipped: records skipped so far in this session (cumulative, so a dropped status loses no count). */
+  readonly skippedTotal?: number;
 }
 
 export type BridgeMessage = BridgeRecords | BridgeStatus;

@@ -17,7 +17,9 @@ export function parseBridgeMessage(raw: unknown): ParsedBridgeMessage {
   }
   if (raw['type'] === 'status') {
     const state = raw['state'];
-    if (state !== 'subscribing' && state !== 'paused' && state !== 'error') return bad(`status: unknown state ${JSON.stringify(state)}`);
+    if (state !== 'subscribing' && state !== 'paused' && state !== 'error' && state !== 'skipped' && state !== 'restarted') {
+      return bad(`status: unknown state ${JSON.stringify(state)}`);
+    }
     return {
       ok: true,
       value: {
@@ -26,6 +28,7 @@ export function parseBridgeMessage(raw: unknown): ParsedBridgeMessage {
         detail: typeof raw['detail'] === 'string' ? raw['detail'] : '',
         resumeAfter: toNumberOr(raw['resumeAfter'], -1),
         log: isObject(raw['log']) ? parseLogInfo(raw['log']) : null,
+        ...(raw['skippedTotal'] !== undefined ? { skippedTotal: toNumberOr(raw['skippedTotal'], 0) } : {}),
       },
     };
   }

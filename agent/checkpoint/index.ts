@@ -1,10 +1,12 @@
 export { createCheckpointStore, CHECKPOINT_FILE } from './checkpoint-store.ts';
 export type { CheckpointStore, CheckpointStoreOptions, CheckpointLoad } from './checkpoint-store.ts';
-export { nodeCheckpointFs } from './checkpoint-fs.ts';
-export type { CheckpointFs } from './checkpoint-fs.ts';
+export { createNodeCheckpointFs, nodeCheckpointFs, RENAME_RETRY_DELAYS_MS, renameWithRetry } from './checkpoint-fs.ts';
+export type { CheckpointFs, NodeCheckpointFsOptions } from './checkpoint-fs.ts';
 export { CHECKPOINT_VERSION, formatCheckpoint, parseCheckpoint } from './checkpoint-file.ts';
 export type { ChannelCheckpoint, ParsedCheckpoint } from './checkpoint-file.ts';
 export { assessLoss, describeLoss } from './loss-check.ts';
 export type { LogBounds, LossAssessment } from './loss-check.ts';
 export { resolveStateDir } from '../shared/index.ts';
 export type { StateDirContext } from '../shared/index.ts';
+export { judgeAcl, parseSddl, secureStateDir } from './state-dir-acl.ts';
+export type { AclVerdict, StateDirAclDeps } from './state-dir-acl.ts';

@@ -20,6 +20,10 @@ export function formatSourceEvent(event: SourceEvent): string | null {
       return `Possible loss: ${event.detail}`;
     case 'log-cleared':
       return `The Security log was cleared (event 1102, record ${event.recordId}).`;
+    case 'render-failed':
+      return `Record ${event.recordId} could not be rendered and was skipped (counted in records_dropped{reason="render_failed"}). error=${event.detail}`;
+    case 'numbering-restarted':
+      return `Record numbering went back below ${event.fromRecordId} while reading: the log was cleared; reading goes on in the new numbering (records not yet read before the clear are gone).`;
     case 'paused':
       return `Reading paused: ${event.detail}`;
     case 'bridge-error':

@@ -3,7 +3,7 @@
 //
 //   wfp_agent.source.records_read          counter   records the source delivered
 //   wfp_agent.source.records_acknowledged  counter   records exported and checkpointed
-//   wfp_agent.source.records_dropped       counter   {reason}: undecodable, export_rejected
+//   wfp_agent.source.records_dropped       counter   {reason}: undecodable, export_rejected, render_failed
 //   wfp_agent.source.lag                   gauge     newest record in the log minus the last acknowledged
 //   wfp_agent.source.records_possibly_lost counter   {reason}: overwritten (count known)
 //   wfp_agent.source.loss_events           counter   {reason}: overwritten, cleared (unread records gone)
@@ -14,7 +14,7 @@ import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Counter, MeterProvider } from '@opentelemetry/api';
 import type { SourceEvent } from '../source/index.ts';
 
-export type DropReason = 'undecodable' | 'export_rejected';
+export type DropReason = 'undecodable' | 'export_rejected' | 'render_failed';
 export type ErrorType = 'export' | 'bridge' | 'checkpoint_write';
 
 export interface PumpMetrics {
@@ -77,6 +77,9 @@ export function createPumpMetrics(meterProvider: MeterProvider = otelMetrics.get
           break;
         case 'paused':
           pauses.add(1);
+          break;
+        case 'render-failed':
+          if (event.count > 0) dropCounter.add(event.count, { reason: 'render_failed' });
           break;
         case 'bridge-error':
           errors.add(1, { error_type: 'bridge' });

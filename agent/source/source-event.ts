@@ -14,6 +14,10 @@ export type SourceEvent =
   /** A 1102 arrived while reading: the log was cleared under a running agent. */
   | { readonly kind: 'log-cleared'; readonly recordId: number }
   | { readonly kind: 'paused'; readonly detail: string }
+  /** A record the bridge could not render (ToXml failed): skipped, never retried; `count` newly skipped. */
+  | { readonly kind: 'render-failed'; readonly recordId: number; readonly count: number; readonly detail: string }
+  /** Record ids went backwards while reading: the log was cleared under the running subscription. */
+  | { readonly kind: 'numbering-restarted'; readonly fromRecordId: number; readonly detail: string }
   | { readonly kind: 'bridge-error'; readonly detail: string }
   | { readonly kind: 'newest-record'; readonly recordId: number };
 

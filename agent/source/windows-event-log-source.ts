@@ -6,7 +6,7 @@
 // open(): load the checkpoint, read the log's bounds, choose the start, write the checkpoint once (proves the
 // state folder is writable), start the bridge. Loss is judged on every (re)subscription from the record
 // numbers the bridge reports (checkpoint/loss-check.ts), never from gaps in the delivered stream.
-import type { BridgeAnswer, BridgeHost, BridgeLogInfo, BridgeMessage, BridgeRecords, BridgeStartOptions } from '../bridge/index.ts';
+import type { BridgeAnswer, BridgeHost, BridgeMessage, BridgeRecords, BridgeStartOptions, BridgeStatus } from '../bridge/index.ts';
 import type { CheckpointStore } from '../checkpoint/index.ts';
 import { assessLoss, describeLoss } from '../checkpoint/index.ts';
 import type { RecordSource, SourceBatch, SourceItem, StartPosition } from './record-source.ts';
@@ -45,6 +45,7 @@ class WindowsEventLogSource implements RecordSource {
   readonly #pending: PendingBatch[] = [];
   #wake: (() => void) | null = null;
   #stopped = false;
+  #skipped = 0;
   #shutdown: Promise<void> | null = null;
 
   constructor(options: WindowsEventLogSourceOptions) {
@@ -114,7 +115,7 @@ class WindowsEventLogSource implements RecordSource {
   #onMessage(message: BridgeMessage): Promise<BridgeAnswer> {
     if (this.#stopped) return Promise.resolve({ ok: true, stop: true });
     if (message.type === 'status') {
-      this.#onStatus(message.state, message.detail, message.resumeAfter, message.log);
+      this.#onStatus(message);
       return Promise.resolve({ ok: true });
     }
     if (message.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: message.newestRecordId });
@@ -125,8 +126,15 @@ class WindowsEventLogSource implements RecordSource {
     });
   }
 
-  #onStatus(state: 'subscribing' | 'paused' | 'error', detail: string, resumeAfter: number, log: BridgeLogInfo | null): void {
-    if (state === 'paused') this.#observe({ kind: 'paused', detail });
+  #onStatus(status: BridgeStatus): void {
+    const { state, detail, resumeAfter, log } = status;
+    if (state === 'skipped') {
+      // Cumulative in the bridge: a status lost to its bounded buffer loses no count.
+      const total = status.skippedTotal ?? this.#skipped + 1;
+      this.#observe({ kind: 'render-failed', recordId: resumeAfter, count: Math.max(0, total - this.#skipped), detail });
+      this.#skipped = Math.max(this.#skipped, total);
+    } else if (state === 'restarted') this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
+    else if (state === 'paused') this.#observe({ kind: 'paused', detail });
     else if (state === 'error') this.#observe({ kind: 'bridge-error', detail });
     else if (log !== null) {
       if (log.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: log.newestRecordId });

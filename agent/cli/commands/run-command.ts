@@ -10,10 +10,12 @@ import type { AgentConfig } from '../../config/index.ts';
 import { toStartPosition } from '../../config/source-config.ts';
 import { createEdgeBridgeHost } from '../../bridge/index.ts';
 import type { BridgeCallResult, BridgeHost } from '../../bridge/index.ts';
-import { createCheckpointStore, resolveStateDir } from '../../checkpoint/index.ts';
+import { createCheckpointStore, resolveStateDir, secureStateDir } from '../../checkpoint/index.ts';
+import type { AclVerdict } from '../../checkpoint/index.ts';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
 import { buildAudit, createExecFileRunner, defaultAuditDeps } from '../../audit/index.ts';
 import { createLiveEnrichment, createNetshSnapshotProvider, loadEnricher, shouldLog } from '../../enrich/index.ts';
 import type { Enricher } from '../../enrich/index.ts';
@@ -87,6 +89,8 @@ export interface RunDeps {
   readonly stopSignal: (options: StopSignalOptions) => AbortSignal;
   /** Called when a stop overran source.stop_timeout_ms, after the line saying so; default (the CLI): exit the process. */
   readonly exitAfterCutStop?: (code: number) => void;
+  /** Windows: create/check the state folder and config file ACLs (state-dir-acl.ts); absent in tests. */
+  readonly secureStateDir?: (stateDir: string, configFile: string | null) => Promise<AclVerdict>;
 }
 
 export interface StopSignalOptions {
@@ -130,13 +134,14 @@ export function createRunCommand(deps: RunDeps): Command {
       if (config === null) return EXIT_USAGE;
       if (synthetic !== null) io.stderr('wfp-agent run: reading the SYNTHETIC test source, not the Security log.\n');
       const stdinEof = parsed.parsed.values['stop-on-stdin-eof'] === true;
-      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof);
+      const configFile = stringOption(parsed.parsed, 'config') ?? null;
+      return runBounded(config, synthetic === null ? deps : { ...deps, openBridge: synthetic.value }, io, stdinEof, configFile);
     },
   };
 }
 
 /** The live run, listening for a stop from the start; once a stop arrives it has source.stop_timeout_ms to end. */
-async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEof: boolean): Promise<number> {
+async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEof: boolean, configFile: string | null): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const ended = new AbortController();
   const stop = deps.stopSignal({ stdinEof, ended: ended.signal });
@@ -144,7 +149,7 @@ async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEo
   if (stop.aborted) announce();
   else stop.addEventListener('abort', announce, { once: true });
   try {
-    const outcome = await boundStop(runLive(config, deps, io, stop), stop, config.source.stop_timeout_ms);
+    const outcome = await boundStop(runLive(config, deps, io, configFile, stop), stop, config.source.stop_timeout_ms);
     if (outcome.kind === 'finished') return outcome.value;
     say(
       `The stop did not finish within source.stop_timeout_ms (${outcome.afterMs} ms); exiting now with code 1. ` +
@@ -158,7 +163,7 @@ async function runBounded(config: AgentConfig, deps: RunDeps, io: CliIo, stdinEo
   }
 }
 
-async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, stop: AbortSignal): Promise<number> {
+async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, configFile: string | null, stop: AbortSignal): Promise<number> {
   const say = (line: string): void => io.stderr(`wfp-agent run: ${line}\n`);
   const bridge = await deps.openBridge((error) => say(error));
   if (!bridge.ok) {
@@ -198,6 +203,16 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, stop: Abor
   const source = config.source;
   const metrics = createPumpMetrics(deps.meterProvider());
   const stateDir = resolveStateDir(config.state_dir, { platform: deps.platform, env: io.env, cwd: io.cwd });
+  if (deps.platform === 'win32' && deps.secureStateDir !== undefined) {
+    const secured = await deps.secureStateDir(stateDir, configFile === null ? null : resolve(io.cwd, configFile));
+    if (!secured.ok) {
+      say(`${secured.reason}.`);
+      await audit.value?.shutdown();
+      await sink.value.shutdown();
+      await bridge.value.stop();
+      return EXIT_PROBLEMS;
+    }
+  }
   try {
     const opened = await openWindowsEventLogSource({
       bridge: bridge.value,
@@ -209,6 +224,8 @@ async function runLive(config: AgentConfig, deps: RunDeps, io: CliIo, stop: Abor
       queueBound: source.queue_bound,
       backoffInitialMs: source.backoff_initial_ms,
       backoffMaxMs: source.backoff_max_ms,
+      // The bridge's own stop wait takes at most half of the stop's bound; the flush and the exporters get the rest.
+      stopTimeoutMs: Math.min(5000, Math.floor(source.stop_timeout_ms / 2)),
       observer: (event) => {
         metrics.observe(event);
         const line = formatSourceEvent(event);
@@ -333,4 +350,23 @@ export const runCommand: Command = createRunCommand({
   stopSignal: processStopSignal,
   // The work that overran is still pending (an exporter or the bridge hung): leave without it.
   exitAfterCutStop: (code) => process.exit(code),
+  secureStateDir: (stateDir, configFile) => {
+    const runner = createExecFileRunner();
+    return secureStateDir(stateDir, configFile, {
+      run: async (file, args) => {
+        const out = await runner.run(file, args, { timeoutMs: 60_000 });
+        return { code: out.code, stdout: out.stdout, stderr: out.stderr };
+      },
+      // Node reports NTFS junctions as symbolic links too.
+      kind: async (path) => {
+        try {
+          const stat = await lstat(path);
+          return stat.isSymbolicLink() ? 'reparse-point' : stat.isDirectory() ? 'directory' : 'file';
+        } catch {
+          return 'missing';
+        }
+      },
+      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+    });
+  },
 });

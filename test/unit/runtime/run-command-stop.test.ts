@@ -64,6 +64,7 @@ describe('wfp-agent run: stop', () => {
     stdin.end();
     assert.equal(await running, 0);
     assert.equal(asked[0]?.stdinEof, true);
+    assert.equal(bridge.startOptions?.stopTimeoutMs, 5000, "the bridge's stop wait within the default 10 s bound");
     assert.equal(asked[0]?.ended.aborted, true, 'the channel is released when the run ends');
     assert.equal(stdin.listenerCount('end'), 0);
     assert.match(io.err(), /Stopping \(standard input closed \(--stop-on-stdin-eof\)\): flushing the batch in hand and writing the checkpoint\./);
@@ -120,6 +121,7 @@ describe('wfp-agent run: stop', () => {
     const took = Date.now() - stoppedAt;
     assert.ok(took >= 990 && took < 5000, `cut after ${took} ms`);
     assert.deepEqual(exits, [1], 'the CLI is told to exit');
+    assert.equal(bridge.startOptions?.stopTimeoutMs, 500, "the bridge's stop wait takes at most half of the bound");
     const lines = io.err().split('\n').filter((l) => /stop_timeout_ms/.test(l));
     assert.deepEqual(lines, [
       'wfp-agent run: The stop did not finish within source.stop_timeout_ms (1000 ms); exiting now with code 1. Records after the last checkpoint are read again at the next start.',

@@ -71,15 +71,27 @@ namespace WfpBlockAgent.Bridge
 
         private static int ToInt(object value, string key) => checked((int)ToLong(value, key));
 
-        private static long ToLong(object value, string key)
+        /// <summary>
+        /// Every integer form edge-js can hand over: on .NET Framework a JS number in 2^31..2^32-1 arrives as uint,
+        /// larger ones as double, and a record id may come as a string. Record ids are Int64 in the event-log API.
+        /// </summary>
+        internal static long ToLong(object value, string key)
         {
             switch (value)
             {
                 case int i: return i;
+                case uint u: return u;
                 case long l: return l;
-                case double d when d == Math.Floor(d) && Math.Abs(d) < 9007199254740992d: return (long)d;
-                case string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p): return p;
-                default: throw new ArgumentException(key + ": expected an integer.");
+                case ulong ul when ul <= long.MaxValue: return (long)ul;
+                case short sh: return sh;
+                case ushort us: return us;
+                case byte b: return b;
+                case sbyte sb: return sb;
+                case double d when d == Math.Floor(d) && Math.Abs(d) < 9.2233720368547758E18: return (long)d;
+                case float f when f == Math.Floor(f) && Math.Abs(f) < 9.2233720368547758E18f: return (long)f;
+                case decimal m when m == decimal.Truncate(m) && m >= long.MinValue && m <= long.MaxValue: return (long)m;
+                case string s when long.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p): return p;
+                default: throw new ArgumentException(key + ": expected an integer (got " + (value == null ? "nothing" : value.GetType().Name + " " + Convert.ToString(value, CultureInfo.InvariantCulture)) + ").");
             }
         }
     }

@@ -33,8 +33,12 @@ namespace WfpBlockAgent.Bridge
         private readonly AsyncSignal _queueChanged = new AsyncSignal();
         private readonly AsyncSignal _control = new AsyncSignal();
         private readonly ConcurrentQueue<Dictionary<string, object>> _status = new ConcurrentQueue<Dictionary<string, object>>();
-        private readonly ConcurrentQueue<Exception> _errors = new ConcurrentQueue<Exception>();
+        // Bounded on purpose: one pending channel error and a count (a failing channel may report errors in a loop).
+        private Exception _pendingError;
+        private long _errorReports;
+        private long _skipped;
         private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+        private CancellationTokenSource _subscription = new CancellationTokenSource();
         private readonly Backoff _subscribeBackoff;
         private readonly Backoff _sendBackoff;
         private Task _loops = Task.CompletedTask;
@@ -64,6 +68,10 @@ namespace WfpBlockAgent.Bridge
         public int Subscriptions { get; private set; }
         public int Pauses { get; private set; }
         public int Errors { get; private set; }
+        /// <summary>Channel errors the watcher reported (all of them, while only one is kept).</summary>
+        public long ErrorReports => Interlocked.Read(ref _errorReports);
+        /// <summary>Records skipped because they could not be rendered.</summary>
+        public long Skipped => Interlocked.Read(ref _skipped);
         public RecordQueue Queue => _queue;
 
         /// <summary>Starts both loops on the thread pool and returns at once.</summary>
@@ -83,17 +91,30 @@ namespace WfpBlockAgent.Bridge
             _cts.Cancel();
             _control.Set();
             _queueChanged.Set();
+            // Stop the watcher first: the control loop may be inside its Start (the first walk), which a blocked
+            // handler or the framework's error loop would otherwise keep there until the timeout.
+            StopWatcher();
             var finished = await Task.WhenAny(_loops, Task.Delay(_options.StopTimeout)).ConfigureAwait(false) == _loops;
             await ThreadPoolHop.Instance;
-            SafeStopWatcher();
+            StopWatcher();
             return finished;
         }
 
         bool IRecordTarget.Wants(long recordId)
         {
+            var token = Volatile.Read(ref _subscription).Token;
+            if (!_queue.WaitForRoom(token)) return false;
             if (_queue.Wants(recordId)) return true;
             _control.Set();
             return false;
+        }
+
+        void IRecordTarget.Skip(long recordId, Exception error)
+        {
+            var total = Interlocked.Increment(ref _skipped);
+            var status = Messages.Status("skipped", "Record " + recordId + " cannot be rendered and is skipped: " + Describe(error), recordId, null);
+            status["skippedTotal"] = (double)total;
+            PostStatus(status);
         }
 
         void IRecordTarget.Offer(RawEvent record)
@@ -103,7 +124,8 @@ namespace WfpBlockAgent.Bridge
 
         void IRecordTarget.Fail(Exception error)
         {
-            _errors.Enqueue(error);
+            Interlocked.Increment(ref _errorReports);
+            Interlocked.CompareExchange(ref _pendingError, error, null);
             _control.Set();
         }
 
@@ -116,20 +138,25 @@ namespace WfpBlockAgent.Bridge
             {
                 await _control.WaitAsync(ControlTick, token).ConfigureAwait(false);
                 if (token.IsCancellationRequested) break;
-                if (_errors.TryDequeue(out var error))
+                var error = Interlocked.Exchange(ref _pendingError, null);
+                if (error != null)
                 {
-                    while (_errors.TryDequeue(out _)) { }
                     Errors++;
-                    SafeStopWatcher();
+                    StopWatcher();
                     PostStatus("error", Describe(error), _queue.ResumeAfter());
                     await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
                     paused = false;
                     await ResubscribeAsync(token).ConfigureAwait(false);
                     continue;
                 }
+                var restartedFrom = _queue.TakeNumberingRestart();
+                if (restartedFrom >= 0)
+                {
+                    PostStatus("restarted", "Record numbering went back below " + restartedFrom + " while reading: the log was cleared.", restartedFrom, ReadLogInfo());
+                }
                 if (!paused && _queue.Overflowing)
                 {
-                    SafeStopWatcher();
+                    StopWatcher();
                     paused = true;
                     Pauses++;
                     PostStatus("paused", "The queue is full (" + _queue.Capacity + " records): reading stops until JS catches up.", _queue.ResumeAfter());
@@ -140,7 +167,7 @@ namespace WfpBlockAgent.Bridge
                     await ResubscribeAsync(token).ConfigureAwait(false);
                 }
             }
-            SafeStopWatcher();
+            StopWatcher();
         }
 
         private Task ResubscribeAsync(CancellationToken token)
@@ -158,7 +185,10 @@ namespace WfpBlockAgent.Bridge
             {
                 var log = ReadLogInfo();
                 var from = StrictStart(start, log);
+                // After a clear the numbering restarts: the queue's position must follow the new ids.
+                if (start.Mode == StartMode.After && from.Mode == StartMode.Beginning && log != null && start.RecordId > log.NewestRecordId) _queue.Reopen(-1);
                 PostStatus("subscribing", "Subscribing to " + _options.Channel + " from " + from + ".", start.Mode == StartMode.After ? start.RecordId : -1, log);
+                Volatile.Write(ref _subscription, new CancellationTokenSource());
                 try
                 {
                     _watcher.Start(_options.Channel, _queryXml, from, this);
@@ -169,7 +199,7 @@ namespace WfpBlockAgent.Bridge
                 catch (Exception error)
                 {
                     Errors++;
-                    SafeStopWatcher();
+                    StopWatcher();
                     PostStatus("error", Describe(error), start.Mode == StartMode.After ? start.RecordId : -1);
                     await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
                 }
@@ -178,13 +208,17 @@ namespace WfpBlockAgent.Bridge
 
         /// <summary>
         /// EventLogWatcher subscribes without EvtSubscribeStrict: a bookmark whose record is gone starts after the
-        /// closest record, so after a wrap the oldest surviving record would be skipped. Decide from the log's
-        /// bounds instead: a bookmark older than the oldest record starts at the oldest (JS reports the loss
-        /// range from the same bounds in the "subscribing" status).
+        /// closest record, so after a wrap the oldest surviving record would be skipped, and after a clear
+        /// everything since the clear (the 1102 included). Decide from the log's bounds instead, as Beats does
+        /// with a strict bookmark and a fallback to the oldest record: a bookmark older than the oldest record
+        /// or newer than the newest starts at the oldest. JS reports the loss (range after a wrap, "cleared"
+        /// otherwise) from the same bounds in the "subscribing" status.
         /// </summary>
         internal static StartPosition StrictStart(StartPosition start, LogInfo log)
         {
-            if (start.Mode != StartMode.After || log == null || log.OldestRecordId < 0) return start;
+            if (start.Mode != StartMode.After || log == null) return start;
+            // Empty log, or the bookmark is past the newest record: the log was cleared; read the new one whole.
+            if (log.NewestRecordId < 0 || start.RecordId > log.NewestRecordId) return StartPosition.Beginning();
             return start.RecordId < log.OldestRecordId ? StartPosition.Beginning() : start;
         }
 
@@ -247,10 +281,13 @@ namespace WfpBlockAgent.Bridge
             return false;
         }
 
-        private void PostStatus(string state, string detail, long resumeAfter, LogInfo log = null)
+        private void PostStatus(string state, string detail, long resumeAfter, LogInfo log = null) =>
+            PostStatus(Messages.Status(state, detail, resumeAfter, log));
+
+        private void PostStatus(Dictionary<string, object> status)
         {
             while (_status.Count >= MaxPendingStatus && _status.TryDequeue(out _)) { }
-            _status.Enqueue(Messages.Status(state, detail, resumeAfter, log));
+            _status.Enqueue(status);
             _queueChanged.Set();
         }
 
@@ -277,6 +314,19 @@ namespace WfpBlockAgent.Bridge
             {
                 return null;
             }
+        }
+
+        /// <summary>Releases a handler blocked on a full queue, then stops the subscription.</summary>
+        private void StopWatcher()
+        {
+            try
+            {
+                Volatile.Read(ref _subscription).Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+            SafeStopWatcher();
         }
 
         private void SafeStopWatcher()

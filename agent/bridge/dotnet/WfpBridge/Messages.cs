@@ -17,7 +17,7 @@ namespace WfpBlockAgent.Bridge
                 ["newestRecordId"] = (double)newestRecordId,
             };
 
-        /// <param name="state">subscribing | paused | error</param>
+        /// <param name="state">subscribing | paused | error | skipped (resumeAfter: the record id) | restarted</param>
         public static Dictionary<string, object> Status(string state, string detail, long resumeAfter, LogInfo log) =>
             new Dictionary<string, object>
             {

@@ -8,9 +8,15 @@ namespace WfpBlockAgent.Bridge
     /// <summary>Receives what a subscription delivers. Called on the watcher's threads, possibly concurrently.</summary>
     public interface IRecordTarget
     {
-        /// <summary>False when the record will not be kept: skip rendering it (it stays in the log).</summary>
+        /// <summary>
+        /// Blocks while the queue is full (the backpressure: the watcher's walk waits instead of being restarted);
+        /// false when the record will not be kept (stopping): skip rendering it, it stays in the log.
+        /// </summary>
         bool Wants(long recordId);
         void Offer(RawEvent record);
+        /// <summary>This record cannot be rendered: it is skipped and counted, reading goes on.</summary>
+        void Skip(long recordId, Exception error);
+        /// <summary>A channel error: the session stops the subscription and resubscribes after a backoff.</summary>
         void Fail(Exception error);
     }
 

@@ -25,6 +25,9 @@ namespace WfpBlockAgent.Bridge
         private long _firstArrivalMs;
         private bool _overflowing;
         private long _rejectedTotal;
+        private long _restartedFrom = -1;
+        /// <summary>Concurrent callbacks may deliver a little out of order; a clear goes back to 1.</summary>
+        private const long NumberingRestartGap = 1024;
 
         /// <param name="capacity">Most records held at once.</param>
         /// <param name="startAfter">The record the subscription resumes after (-1: unknown yet).</param>
@@ -59,6 +62,34 @@ namespace WfpBlockAgent.Bridge
             return false;
         }
 
+        /// <summary>
+        /// Handler side: blocks while the queue is full, so the watcher's walk waits where it is instead of being
+        /// stopped and restarted (a restart walks the remaining backlog again: quadratic on a large backlog).
+        /// False when the token was cancelled (stop, or the subscription is being replaced).
+        /// </summary>
+        public bool WaitForRoom(CancellationToken token)
+        {
+            lock (_lock)
+            {
+                while (_items.Count >= Capacity && !token.IsCancellationRequested) Monitor.Wait(_lock, 50);
+                return !token.IsCancellationRequested;
+            }
+        }
+
+        /// <summary>
+        /// The newest kept id when record numbering went backwards (the log was cleared under a running
+        /// subscription): ids restart at 1, so the resume position follows them. -1 when it did not happen.
+        /// </summary>
+        public long TakeNumberingRestart()
+        {
+            lock (_lock)
+            {
+                var before = _restartedFrom;
+                _restartedFrom = -1;
+                return before;
+            }
+        }
+
         /// <summary>Handler side. False when the record was not kept (it stays in the log and is read again).</summary>
         public bool Offer(RawEvent record)
         {
@@ -71,6 +102,12 @@ namespace WfpBlockAgent.Bridge
                     if (_items.Count == 0) _firstArrivalMs = NowMs();
                     _items.AddLast(record);
                     if (record.RecordId > _lastKept) _lastKept = record.RecordId;
+                    else if (record.RecordId < _lastKept - NumberingRestartGap || (record.RecordId == 1 && _lastKept > 1))
+                    {
+                        // Ids went backwards by more than handler reordering explains: numbering restarted.
+                        _restartedFrom = _lastKept;
+                        _lastKept = record.RecordId;
+                    }
                 }
                 else
                 {
@@ -113,8 +150,10 @@ namespace WfpBlockAgent.Bridge
             {
                 _overflowing = false;
                 _lowestRejected = long.MaxValue;
-                PurgeFrom(resumeAfter + 1);
+                if (resumeAfter >= 0) PurgeFrom(resumeAfter + 1);
+                else _items.Clear();
                 _lastKept = resumeAfter;
+                Monitor.PulseAll(_lock);
             }
         }
 
@@ -153,6 +192,7 @@ namespace WfpBlockAgent.Bridge
                 _items.RemoveFirst();
             }
             if (_items.Count > 0) _firstArrivalMs = NowMs();
+            Monitor.PulseAll(_lock);
             return batch;
         }
 

@@ -54,7 +54,9 @@ namespace WfpBlockAgent.Bridge
         /// <summary>Ends the subscription; once it returns, nothing more reaches the handler.</summary>
         public void Stop()
         {
-            lock (_deliver) Interlocked.Increment(ref _generation);
+            Interlocked.Increment(ref _generation);
+            // Wait for a delivery in progress to end.
+            lock (_deliver) { }
         }
 
         public LogInfo Read(string channel) => _log.Info();
@@ -98,20 +100,8 @@ namespace WfpBlockAgent.Bridge
                 {
                     if (Volatile.Read(ref _generation) != generation) return next;
                     Interlocked.Increment(ref _visits);
-                    var id = _log.IdOf(next);
-                    if (target.Wants(id))
-                    {
-                        string xml = null;
-                        try
-                        {
-                            xml = _log.Render(next);
-                        }
-                        catch (Exception error)
-                        {
-                            target.Fail(error);
-                        }
-                        if (xml != null) target.Offer(new RawEvent(id, xml));
-                    }
+                    var k = next;
+                    RecordHandler.Handle(() => _log.IdOf(k), () => _log.Render(k), target);
                 }
                 next++;
             }

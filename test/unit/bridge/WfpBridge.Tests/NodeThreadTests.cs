@@ -96,7 +96,7 @@ namespace WfpBlockAgent.Bridge.Tests
             while (Volatile.Read(ref received) < 2000 && DateTime.UtcNow < until) await Task.Delay(10);
             await await node.Run(() => session.StopAsync());
             Assert.Equal(2000, received);
-            Assert.True(session.Pauses >= 1, "the overflow path (stop + resubscribe) ran");
+            // A full queue blocks the handler on the walking thread (never Node's); start, log reads and stop ran.
             Assert.True(watcher.Threads.Count >= 3);
             Assert.DoesNotContain(node.ManagedThreadId, watcher.Threads.ToArray());
         }

@@ -18,6 +18,7 @@ namespace WfpBlockAgent.Service.Tests
     {
         public readonly Dictionary<string, List<byte>> Files = new Dictionary<string, List<byte>>();
         public bool FailAppends { get; set; }
+        public bool FailMoves { get; set; }
 
         public long Length(string path) => Files.TryGetValue(path, out var f) ? f.Count : 0;
         public bool Exists(string path) => Files.ContainsKey(path);
@@ -31,6 +32,7 @@ namespace WfpBlockAgent.Service.Tests
 
         public void Move(string from, string to)
         {
+            if (FailMoves) throw new IOException("The process cannot access the file because it is being used by another process.");
             if (Files.ContainsKey(to)) throw new IOException("exists: " + to);
             Files[to] = Files[from];
             Files.Remove(from);

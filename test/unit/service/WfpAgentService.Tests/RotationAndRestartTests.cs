@@ -96,6 +96,23 @@ namespace WfpBlockAgent.Service.Tests
         }
 
         [Fact]
+        public void KeepsWritingWhileAReaderBlocksRotationUpToTwiceTheCap()
+        {
+            var fs = new MemoryFileSystem();
+            var log = new RotatingLogFile(fs, new FixedClock(), "a.log", 1024, 3);
+            for (var i = 0; i < 20; i++) log.WriteLine("stderr", i.ToString("D5"));
+            fs.FailMoves = true;
+            for (var i = 20; i < 100; i++) log.WriteLine("stderr", i.ToString("D5"));
+            Assert.Equal(new[] { "a.log" }, fs.Files.Keys.ToArray());
+            Assert.InRange(fs.Length("a.log"), 2048 - 41, 2048);
+            Assert.Equal(100 - 2048 / 41, log.LostLines);
+            fs.FailMoves = false;
+            log.WriteLine("stderr", "after");
+            Assert.Equal(new[] { "a.log", "a.log.1" }, fs.Files.Keys.OrderBy(k => k).ToArray());
+            Assert.EndsWith("[stderr] after\r\n", fs.Text("a.log"));
+        }
+
+        [Fact]
         public void RotatesRealFilesOnDisk()
         {
             var dir = Directory.CreateTempSubdirectory("wfp-service-log-").FullName;

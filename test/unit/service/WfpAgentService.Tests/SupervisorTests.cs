@@ -43,7 +43,8 @@ namespace WfpBlockAgent.Service.Tests
             agent.Exit(0);
             Assert.True(stopper.Join(5000));
             Assert.False(agent.Killed);
-            Assert.InRange(asked.Count, 3, 10);
+            // Asked before every wait slice (100 ms here; each ask covers two); how many depends on the machine's load.
+            Assert.InRange(asked.Count, 1, 10);
             Assert.All(asked, t => Assert.Equal(TimeSpan.FromMilliseconds(200), t));
             var exit = Assert.Single(supervisor.Exits);
             Assert.True(exit.Requested);
@@ -64,13 +65,14 @@ namespace WfpBlockAgent.Service.Tests
             var agent = starter.Next();
             agent.ExitOnStdinClose = null;
             agent.Stderr("wfp-agent run: Stopping (standard input closed (--stop-on-stdin-eof)): flushing the batch in hand and writing the checkpoint.");
-            var asked = 0;
+            var asked = new List<TimeSpan>();
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            supervisor.Stop(_ => asked++);
+            supervisor.Stop(t => asked.Add(t));
             Assert.InRange(watch.ElapsedMilliseconds, 590, 5000);
             Assert.True(agent.InputClosed, "stdin first");
             Assert.True(agent.Killed, "then the kill");
-            Assert.True(asked >= 6, $"asked the SCM for time {asked} times");
+            Assert.True(asked.Count >= 2, $"asked the SCM for time {asked.Count} times");
+            Assert.Equal(TimeSpan.FromSeconds(10), asked.Last());
             var exit = Assert.Single(supervisor.Exits);
             Assert.True(exit.Killed);
             var killed = events.Entries.Last();

@@ -7,8 +7,14 @@
 // subscription, the handler stops rendering at once, and Start() disables the watcher itself when the walk
 // returns. Start and Stop run on thread-pool threads (BridgeSession), never on Node's.
 // The handler copies the record id and ToXml(), disposes the record, and never calls FormatDescription().
+// Nothing escapes the handler (RecordHandler): an exception on the framework's callback thread ends node.exe.
+// The one exception thrown on purpose, WalkAborted, is thrown only on the thread that runs Enabled = true (the
+// first walk runs there, synchronously), never on a callback thread: it ends a walk that must stop, e.g. the
+// framework's endless error loop on a read failure during that walk (dotnet/runtime#109908), once a stop is
+// requested or after MaxWalkErrors consecutive errors, so Stop always works and the errors stay bounded.
 using System;
 using System.Diagnostics.Eventing.Reader;
+using System.Threading;
 
 namespace WfpBlockAgent.Bridge.Windows
 {
@@ -18,6 +24,13 @@ namespace WfpBlockAgent.Bridge.Windows
         private EventLogWatcher _current;
         private bool _starting;
         private volatile bool _stopRequested;
+        private int _walkThread = -1;
+        private int _walkErrors;
+        internal const int MaxWalkErrors = 100;
+
+        private sealed class WalkAborted : Exception
+        {
+        }
 
         public void Start(string channel, string queryXml, StartPosition start, IRecordTarget target)
         {
@@ -35,10 +48,22 @@ namespace WfpBlockAgent.Bridge.Windows
                 _current = watcher;
                 _starting = true;
                 _stopRequested = false;
+                _walkErrors = 0;
+                _walkThread = Environment.CurrentManagedThreadId;
             }
+            var aborted = false;
             try
             {
                 watcher.Enabled = true;
+            }
+            catch (WalkAborted)
+            {
+                aborted = true;
+            }
+            catch (Exception) when (_walkErrors >= MaxWalkErrors || _stopRequested)
+            {
+                // The framework may wrap what the handler threw; the walk was ended on purpose either way.
+                aborted = true;
             }
             finally
             {
@@ -46,7 +71,8 @@ namespace WfpBlockAgent.Bridge.Windows
                 lock (_lock)
                 {
                     _starting = false;
-                    stopNow = _stopRequested;
+                    _walkThread = -1;
+                    stopNow = _stopRequested || aborted;
                 }
                 if (stopNow) Stop();
             }
@@ -75,29 +101,37 @@ namespace WfpBlockAgent.Bridge.Windows
 
         private void Handle(EventRecordWrittenEventArgs e, IRecordTarget target)
         {
-            if (e.EventException != null)
+            var onWalkThread = Environment.CurrentManagedThreadId == Volatile.Read(ref _walkThread);
+            try
             {
-                e.EventRecord?.Dispose();
-                if (!_stopRequested) target.Fail(e.EventException);
-                return;
+                if (e.EventException != null)
+                {
+                    e.EventRecord?.Dispose();
+                    if (!_stopRequested) RecordHandler.SafeFail(target, e.EventException);
+                    if (onWalkThread && ++_walkErrors >= MaxWalkErrors) throw new WalkAborted();
+                }
+                else
+                {
+                    using (var record = e.EventRecord)
+                    {
+                        if (record != null && !_stopRequested)
+                        {
+                            _walkErrors = 0;
+                            RecordHandler.Handle(() => record.RecordId ?? -1, record.ToXml, target);
+                        }
+                    }
+                }
             }
-            using (var record = e.EventRecord)
+            catch (WalkAborted)
             {
-                if (record == null || _stopRequested) return;
-                var id = record.RecordId ?? -1;
-                if (!target.Wants(id)) return;
-                string xml;
-                try
-                {
-                    xml = record.ToXml();
-                }
-                catch (EventLogException error)
-                {
-                    target.Fail(error);
-                    return;
-                }
-                target.Offer(new RawEvent(id, xml));
+                throw;
             }
+            catch (Exception error)
+            {
+                // e.EventRecord, Dispose(): anything the framework throws stays here.
+                if (!_stopRequested) RecordHandler.SafeFail(target, error);
+            }
+            if (onWalkThread && _stopRequested) throw new WalkAborted();
         }
     }
 }

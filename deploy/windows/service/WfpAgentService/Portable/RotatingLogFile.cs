@@ -48,7 +48,13 @@ namespace WfpBlockAgent.Service
                 try
                 {
                     if (size < 0) size = fs.Length(Path);
-                    if (size > 0 && size + bytes.Length > MaxBytes) Rotate();
+                    if (size > 0 && size + bytes.Length > MaxBytes && !TryRotate() && size + bytes.Length > 2 * MaxBytes)
+                    {
+                        // Rotation keeps failing (a reader holds the file without delete sharing): the file may grow
+                        // to twice the cap meanwhile, then lines are dropped until a rotation works.
+                        LostLines++;
+                        return;
+                    }
                     fs.Append(Path, bytes);
                     size += bytes.Length;
                 }
@@ -57,6 +63,19 @@ namespace WfpBlockAgent.Service
                     LostLines++;
                     size = -1;
                 }
+            }
+        }
+
+        private bool TryRotate()
+        {
+            try
+            {
+                Rotate();
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
             }
         }
 
