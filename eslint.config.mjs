@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '**/bin/**', '**/obj/**'] },
+  { ignores: ['node_modules/**', '.tools/**', '**/bin/**', '**/obj/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,14 +1,14 @@
-// BridgeHost over edge-js: the only module that imports edge-js. It loads the prebuilt net48 assembly with
-// `assemblyFile` (no inline C# compiled at run time) and calls its one entry point,
+// BridgeHost over edge-js (loaded by edge-js-loader.ts from one absolute folder, EDGE_* dropped). It loads the
+// prebuilt net48 assembly with `assemblyFile` (no inline C# compiled at run time) and calls its one entry point,
 // WfpBlockAgent.Bridge.Startup.Invoke, with { op: 'start' | 'stop' | 'logInfo' | 'driveMap', ... }.
 //
 // edge-js rules this file keeps: JS functions reach .NET as Func<object, Task<object>> and are called back as
 // (payload, callback); a throw inside a completion callback ends the process, so every callback is wrapped;
 // only plain values cross (see bridge-message.ts for what is checked on the way in).
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { BridgeAnswer, BridgeCallResult, BridgeHost, BridgeLogInfo, BridgeMessage, BridgeStartOptions } from './bridge-host.ts';
 import { parseBridgeMessage, parseLogInfo } from './bridge-message.ts';
+import { DEFAULT_EDGE_JS_DIR, loadEdgeJs } from './edge-js-loader.ts';
 
 /** Where `npm run build:bridge` puts the net48 assembly. */
 export const DEFAULT_BRIDGE_ASSEMBLY = fileURLToPath(
@@ -23,8 +23,10 @@ interface EdgeModule {
 
 export interface EdgeBridgeHostOptions {
   readonly assemblyFile?: string;
-  /** Where edge-js is (a path or specifier); default 'edge-js' from node_modules. */
+  /** The absolute folder of edge-js; default beside the agent (DEFAULT_EDGE_JS_DIR). Never searched for. */
   readonly edgeModule?: string;
+  /** EDGE_* variables to set once the inherited ones are dropped (tests: EDGE_USE_CORECLR for the CoreCLR build). */
+  readonly edgeEnvironment?: Readonly<Record<string, string>>;
   /** Reported for messages that do not fit the protocol (they are answered and skipped). */
   readonly onProtocolError?: (error: string) => void;
   /** Tests and benchmarks only: the synthetic producer (bridgeProducer()) sent with every call instead of Windows. */
@@ -44,16 +46,9 @@ export interface EdgeBridgeHost extends BridgeHost {
 
 /** Loads edge-js and the assembly; a one-line error when either is unavailable. */
 export function createEdgeBridgeHost(options: EdgeBridgeHostOptions = {}): BridgeCallResult<EdgeBridgeHost> {
-  // A variable specifier: edge-js is installed only in the Windows package (and, built for CoreCLR, by the
-  // test setup step 11-edge-js.sh), not as a dependency of the repo.
-  const specifier = options.edgeModule ?? 'edge-js';
-  let edge: EdgeModule;
-  try {
-    // edge-js is CommonJS; require also takes a package folder (an absolute path to an edge-js build).
-    edge = createRequire(import.meta.url)(specifier) as EdgeModule;
-  } catch (error) {
-    return { ok: false, error: `Cannot load edge-js (${firstLine(error)}); the live source needs the Windows package.` };
-  }
+  const loaded = loadEdgeJs({ dir: options.edgeModule ?? DEFAULT_EDGE_JS_DIR, edgeEnvironment: options.edgeEnvironment });
+  if (!loaded.ok) return loaded;
+  const edge = loaded.value as EdgeModule;
   let invoke: EdgeFunction;
   try {
     invoke = edge.func({

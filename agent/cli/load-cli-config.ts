@@ -1,11 +1,11 @@
 // Load the configuration for a command; a bad one is reported on stderr and the command exits 2.
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError, loadLocalConfig } from '../config/index.ts';
 import type { AgentConfig } from '../config/index.ts';
 import type { CliIo } from './command.ts';
 
 export function loadCliConfig(path: string | undefined, io: CliIo): AgentConfig | null {
   try {
-    return loadConfig(path, (n) => io.env[n]);
+    return loadLocalConfig(path, (n) => io.env[n]);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`${error.message}\n`);

@@ -1,4 +1,6 @@
 export { parseConfig, parseConfigLayer, validateConfigData, loadConfig, DEFAULT_CONFIG_URL, secretPaths } from './load-config.ts';
+export { installOverlayPath, loadLocalConfig, localConfigLayers } from './load-local-config.ts';
+export type { ReadTextOrNull } from './load-local-config.ts';
 export { mergeConfigLayers, countOrigins, withoutDefaults } from './layered-config.ts';
 export { applyInstallOverlay, INSTALL_OVERLAY_FILE, parseInstallOverlay, parseKeyValueList, readInstallOverlay } from './install-overlay.ts';
 export type { InstallOverlay } from './install-overlay.ts';

@@ -104,7 +104,10 @@ function rememberHeaderSecrets(value: object): void {
   for (const v of Object.values(headers)) if (typeof v === 'string') rememberSecret(v);
 }
 
-/** Read a config file (or the bundled default when `path` is undefined) and validate it. */
+/**
+ * Read one config file (or the bundled default when `path` is undefined) and validate it, alone. The commands
+ * read the file with its install.yaml neighbour through load-local-config.ts.
+ */
 export function loadConfig(path: string | undefined, env?: EnvLookup): AgentConfig {
   const file = path ?? '<embedded default>';
   let text: string;
@@ -114,7 +117,7 @@ export function loadConfig(path: string | undefined, env?: EnvLookup): AgentConf
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new ConfigError(file, [{ path: '', line: null, message: `cannot read the file (${code})` }]);
   }
-  return parseConfig(text, env === undefined ? { file } : { file, env });
+  return parseConfig(text, { file, ...(env === undefined ? {} : { env }) });
 }
 
 function fillEnv(

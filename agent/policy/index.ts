@@ -4,7 +4,7 @@ export { parseRegQuery, dwordValue } from './reg-query.ts';
 export type { RegTree, RegValue } from './reg-query.ts';
 export { buildPolicyLayer, policyLocation } from './policy-layer.ts';
 export type { PolicyLayer, PolicyLayerContext } from './policy-layer.ts';
-export { loadEffectiveConfig, readPolicyTree, installPath, INSTALL_OVERLAY } from './load-effective-config.ts';
+export { loadEffectiveConfig, readPolicyTree } from './load-effective-config.ts';
 export type { EffectiveConfig, EffectiveConfigOptions } from './load-effective-config.ts';
 export { createPolicyWatcher, changedKeys, POLICY_REFRESH_MS } from './policy-watcher.ts';
 export type { PolicyWatcher, PolicyWatcherOptions } from './policy-watcher.ts';

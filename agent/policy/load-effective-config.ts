@@ -2,17 +2,13 @@
 // (written by the MSI from its properties), the config file, and the Group Policy values in the registry,
 // merged key by key (agent/config/layered-config.ts). Registry problems are reported and never stop the agent:
 // a bad policy value is left out, one line each.
-import { readFileSync } from 'node:fs';
-import { dirname, join, win32 } from 'node:path';
 import type { CommandRunner } from '../audit/index.ts';
-import { DEFAULT_CONFIG_URL, ConfigError, applyInstallOverlay, mergeConfigLayers, parseConfigLayer, parseInstallOverlay, withoutDefaults } from '../config/index.ts';
+import { ConfigError, localConfigLayers, mergeConfigLayers } from '../config/index.ts';
 import type { AgentConfig, ConfigLayer, ConfigOrigin, EnvLookup } from '../config/index.ts';
 import { buildPolicyLayer } from './policy-layer.ts';
 import { POLICY_KEY } from './policy-settings.ts';
 import { parseRegQuery } from './reg-query.ts';
 import type { RegTree } from './reg-query.ts';
-
-export const INSTALL_OVERLAY = 'install.yaml';
 
 export interface EffectiveConfigOptions {
   /** `--config`; undefined: the bundled config/agent.yaml (its values count as defaults). */
@@ -38,20 +34,7 @@ export interface EffectiveConfig {
 
 /** Throws ConfigError when the file or install.yaml is not usable (as before policies existed). */
 export async function loadEffectiveConfig(options: EffectiveConfigOptions): Promise<EffectiveConfig> {
-  const layers: ConfigLayer[] = [];
-  const base = options.configPath;
-  // The bundled config/agent.yaml is the defaults layer; a file counts only where it differs from it.
-  const defaults = yamlLayer('default', '<embedded default>', readFileSync(DEFAULT_CONFIG_URL, 'utf8'), options.env);
-  layers.push(defaults);
-  if (base !== undefined) {
-    const install = installPath(base);
-    const installText = options.readText(install);
-    if (installText !== null) layers.push({ origin: 'install', name: install, data: applyInstallOverlay({}, parseInstallOverlay(installText, install)) });
-    const text = options.readText(base);
-    if (text === null) throw new ConfigError(base, [{ path: '', line: null, message: 'cannot read the file' }]);
-    const file = yamlLayer('file', base, text, options.env);
-    layers.push({ ...file, data: withoutDefaults(file.data, defaults.data) });
-  }
+  const layers: ConfigLayer[] = localConfigLayers(options.configPath, options.env, options.readText);
   const policyProblems: string[] = [];
   let policyApplied: readonly string[] = [];
   if (options.runner !== undefined) {
@@ -77,16 +60,6 @@ export async function loadEffectiveConfig(options: EffectiveConfigOptions): Prom
     const merged = mergeConfigLayers(withoutPolicy, options.env);
     return { ...merged, policyApplied: [], policyProblems, layers: withoutPolicy.map((l) => l.name) };
   }
-}
-
-/** install.yaml beside the config file, in the file's own path style. */
-export function installPath(configPath: string): string {
-  return /^[A-Za-z]:\\/.test(configPath) ? win32.join(win32.dirname(configPath), INSTALL_OVERLAY) : join(dirname(configPath), INSTALL_OVERLAY);
-}
-
-function yamlLayer(origin: 'default' | 'install' | 'file', name: string, text: string | null, env: EnvLookup): ConfigLayer {
-  if (text === null) throw new ConfigError(name, [{ path: '', line: null, message: 'cannot read the file' }]);
-  return { origin, name, data: parseConfigLayer(text, { file: name, env }).raw };
 }
 
 /** `reg query HKLM\SOFTWARE\Policies\wfp-block-agent /s`: the values, an empty tree when the key is absent. */

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
+// Imported from package.json so `--version` and `service.version` never drift from the release. A JSON import,
+// not a file read at run time: the Windows package's one-file bundle carries the value inline.
+import pkg from '../../package.json' with { type: 'json' };
 
-// Read once from package.json so `--version` and `service.version` never drift from the release.
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const AGENT_VERSION: string = pkg.version;

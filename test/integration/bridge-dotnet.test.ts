@@ -82,9 +82,9 @@ describe('C# bridge', { skip, concurrency: false }, () => {
 
   it('carries batches, answers and errors through edge-js (CoreCLR) with the real net48 assembly', { skip: edgeSkip }, async (t) => {
     assert.equal(edgeProblem, null, edgeProblem ?? '');
-    process.env['EDGE_USE_CORECLR'] = '1';
     const protocolErrors: string[] = [];
-    const host = createEdgeBridgeHost({ assemblyFile: DEFAULT_BRIDGE_ASSEMBLY, edgeModule: EDGE, onProtocolError: (e) => protocolErrors.push(e) });
+    // The agent drops inherited EDGE_* variables; the Linux build of edge-js is the CoreCLR one, chosen explicitly.
+    const host = createEdgeBridgeHost({ assemblyFile: DEFAULT_BRIDGE_ASSEMBLY, edgeModule: EDGE, edgeEnvironment: { EDGE_USE_CORECLR: '1' }, onProtocolError: (e) => protocolErrors.push(e) });
     assert.ok(host.ok, host.ok ? '' : host.error);
     const bridge = host.value;
     // A failed assertion below must not leave the CoreCLR session (and its producer thread) running.

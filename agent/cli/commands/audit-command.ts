@@ -32,7 +32,7 @@ import {
   sizeToRaise,
 } from '../../audit/index.ts';
 import type { AgentConfig } from '../../config/index.ts';
-import { ConfigError, loadConfig } from '../../config/index.ts';
+import { ConfigError, loadLocalConfig } from '../../config/index.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { flag, parseOptions, stringOption } from '../parse-options.ts';
@@ -106,7 +106,7 @@ export function createAuditCommand(deps: AuditCommandDeps = {}): Command {
 
       let config: AgentConfig;
       try {
-        config = loadConfig(stringOption(parsed.parsed, 'config'), (name) => io.env[name]);
+        config = loadLocalConfig(stringOption(parsed.parsed, 'config'), (name) => io.env[name]);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         io.stderr(`${error.message}\n`);

@@ -1,6 +1,6 @@
 // `wfp-agent config validate [FILE]` and `wfp-agent config print [FILE]`.
 import { buildDesiredPolicy } from '../../audit/index.ts';
-import { ConfigError, loadConfig, secretPaths } from '../../config/index.ts';
+import { ConfigError, loadLocalConfig, secretPaths } from '../../config/index.ts';
 import type { AgentConfig } from '../../config/index.ts';
 import { REDACTED, redactSecrets } from '../../shared/index.ts';
 import type { Command, CliIo } from '../command.ts';
@@ -76,7 +76,7 @@ export function createConfigCommand(deps: PolicyDeps = { platform: process.platf
         return EXIT_OK;
       }
       try {
-        const config = loadConfig(file, (name) => io.env[name]);
+        const config = loadLocalConfig(file, (name) => io.env[name]);
         // Checks the schema cannot express: subcategory names resolve to exactly one audit subcategory.
         const policy = buildDesiredPolicy(config.audit_policy);
         if (!policy.ok) {

@@ -3,6 +3,7 @@
 // on any OS with no backend to set up.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../config/index.ts';
 import { loadEnricher } from '../../enrich/index.ts';
 import { createOtelTelemetrySink } from '../../export/index.ts';
@@ -14,7 +15,8 @@ import { createFilePipeline, loadItems } from '../file-input.ts';
 import { createDemoSummary } from './demo-summary.ts';
 import { formatSummary, replayChunk, replayFailed, replayIntoSink } from './replay-command.ts';
 
-const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
+// fileURLToPath, not .pathname: on Windows that would be /C:/Program%20Files/... and no folder.
+const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
 
 /** The embedded default: no OTLP backend, console only with `--raw`, Prometheus pull endpoint on loopback. */
 export function demoConfigYaml(port: number, raw = true): string {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # edge-js built for Linux/CoreCLR against the pinned Node's headers, into .tools/edge-js, so
 # test/integration/bridge-dotnet.test.ts can load the real bridge assembly through edge-js (marshalling,
-# callbacks, errors as results). Not a dependency of the agent: the Windows package ships edge-js's prebuilt
-# Windows binaries. Everything comes from the npm registry and NuGet. Idempotent (a marker per version).
+# callbacks, errors as results). This CoreCLR build is for the tests only: the agent's own edge-js dependency
+# (package.json, same version) is used for its prebuilt Windows binaries, which the Windows package ships. Everything comes from the npm registry and NuGet. Idempotent (a marker per version).
 # Local patch: edge-js 26.1.0's managed bootstrap asks for System.Console and System.Xml.ReaderWriter 4.3.1,
 # which the NuGet mirror here does not serve; 4.3.0 has the same API, so the copy in .tools is pointed at it.
 # A failure leaves a note and exits 0: the edge-js test then says why, as a skip locally and a failure under CI.

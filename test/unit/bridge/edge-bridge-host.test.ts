@@ -2,18 +2,19 @@
 // test/integration/bridge-dotnet.test.ts): loading errors, callback wrapping, protocol errors, results.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEdgeBridgeHost } from '../../../agent/bridge/index.ts';
 import type { BridgeMessage, BridgeStartOptions } from '../../../agent/bridge/index.ts';
 
-/** A CommonJS module shaped like edge-js whose Startup.Invoke is played by `body` (JS source). */
+/** A package folder shaped like edge-js whose Startup.Invoke is played by `body` (JS source). */
 function fakeEdge(body: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'fake-edge-'));
-  const file = join(dir, 'index.cjs');
-  writeFileSync(file, `exports.func = (options) => { globalThis.__edgeOptions = options; return (payload, callback) => { ${body} }; };\n`);
-  return file;
+  writeFileSync(join(dir, 'package.json'), '{"name":"edge-js","main":"./lib/edge.cjs"}');
+  mkdirSync(join(dir, 'lib'));
+  writeFileSync(join(dir, 'lib', 'edge.cjs'), `exports.func = (options) => { globalThis.__edgeOptions = options; return (payload, callback) => { ${body} }; };\n`);
+  return dir;
 }
 
 const OPTIONS: BridgeStartOptions = {
@@ -33,7 +34,7 @@ describe('createEdgeBridgeHost', () => {
   it('says in one line when edge-js cannot be loaded', () => {
     const host = createEdgeBridgeHost({ edgeModule: '/nonexistent/edge-js' });
     assert.equal(host.ok, false);
-    assert.match(host.ok ? '' : host.error, /^Cannot load edge-js \(Cannot find module '\/nonexistent\/edge-js'.*\); the live source needs the Windows package\.$/);
+    assert.match(host.ok ? '' : host.error, /^Cannot load edge-js from \/nonexistent\/edge-js \(Cannot find module '\/nonexistent\/edge-js\/package\.json'.*\); the live source needs the Windows package\.$/);
   });
 
   it('points edge-js at the assembly entry point', () => {
