@@ -40,7 +40,7 @@ export const POLICY_SETTINGS: readonly PolicySetting[] = [
   { policy: 'OtlpHeaders', valueName: 'OtlpHeaders', kind: 'list', path: ['exporters', 'otlp', 'headers'], referencesOnly: true },
   { policy: 'ResourceAttributes', valueName: 'ResourceAttributes', kind: 'list', path: ['service', 'resource_attributes'] },
   { policy: 'AuditPolicyMode', valueName: 'AuditPolicyMode', kind: 'enum', path: ['audit_policy', 'mode'], values: ['enforce', 'verify', 'off'] },
-  { policy: 'PacketDrops', valueName: 'PacketDrops', kind: 'enum', path: ['events', 'packet_drops'], values: ['log', 'count', 'off'] },
+  { policy: 'PacketDrops', valueName: 'PacketDrops', kind: 'enum', path: ['events', 'packet_drops'], values: ['log', 'aggregate', 'count', 'off'] },
   { policy: 'LoggedBlockKinds', valueName: 'LoggedBlockKinds', kind: 'multi', path: ['filters', 'log_block_kinds'], values: BLOCK_KINDS },
   { policy: 'PrometheusEndpoint', valueName: 'PrometheusEnabled', kind: 'flag', path: ['exporters', 'prometheus', 'enabled'] },
 ];

@@ -7,6 +7,11 @@ import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { POLICY_SETTINGS } from '../../../agent/policy/index.ts';
 
+interface SchemaNode {
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly enum?: readonly string[];
+}
+
 const ADMX_PATH = new URL('../../../deploy/windows/policy/wfp-block-agent.admx', import.meta.url);
 const ADML_PATH = new URL('../../../deploy/windows/policy/en-US/wfp-block-agent.adml', import.meta.url);
 const admxText = readFileSync(ADMX_PATH, 'utf8');
@@ -98,6 +103,13 @@ describe('ADMX/ADML', () => {
       const setting = read.get(key)!;
       assert.equal(w.kind, setting.kind, key);
       if (w.kind === 'enum') assert.deepEqual(w.values, setting.values, key);
+    }
+    // An enum policy offers exactly the values the config schema allows at its key (a mode added to the schema,
+    // such as packet_drops: aggregate, must reach the ADMX too).
+    const schema = JSON.parse(readFileSync(new URL('../../../config/agent.schema.json', import.meta.url), 'utf8')) as SchemaNode;
+    for (const setting of POLICY_SETTINGS.filter((s) => s.kind === 'enum')) {
+      const node = setting.path.reduce<SchemaNode | undefined>((n, k) => n?.properties?.[k], schema);
+      assert.deepEqual([...(setting.values ?? [])].sort(), [...(node?.enum ?? [])].sort(), setting.policy);
     }
     // The multi-text policy's explain text lists exactly the values the agent accepts.
     const kinds = POLICY_SETTINGS.find((s) => s.kind === 'multi')!;
