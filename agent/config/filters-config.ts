@@ -1,5 +1,5 @@
 // The `filters` and `paths` sections: filter catalog, block classification, NT path mapping.
-import type { BlockKind } from '../enrich/index.ts';
+import type { BlockKind } from '../shared/index.ts';
 
 export interface FiltersConfig {
   /** `auto`: take a `netsh wfp show filters` snapshot at start and on refresh (Windows); `off`: events only. */

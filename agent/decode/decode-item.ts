@@ -1,5 +1,5 @@
 // The one decoder entry point every source uses: a SourceItem's text -> RawRecord or a located error.
-import type { SourceItem } from '../source/index.ts';
+import type { SourceItem } from './source-item.ts';
 import type { DecodeResult } from './decode-result.ts';
 import { decodeEventXml } from './decode-event-xml.ts';
 import { decodeJsonEvent } from './decode-json-event.ts';

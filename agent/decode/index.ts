@@ -8,3 +8,4 @@ export { splitEvents } from './split-events.ts';
 export { readInput } from './read-input.ts';
 export type { ReadInputResult } from './read-input.ts';
 export { MAX_RECORD_CHARS } from './record-limits.ts';
+export type { SourceItem } from './source-item.ts';

@@ -2,7 +2,7 @@
 // pretty-printed, with an XML declaration or comments; or JSON lines (one object per line) / a JSON array.
 // Splitting never fails: text that is not an event becomes an item of its own, and decoding it reports why,
 // so one bad record never hides the good ones after it.
-import type { SourceItem } from '../source/index.ts';
+import type { SourceItem } from './source-item.ts';
 import { MAX_RECORD_CHARS } from './record-limits.ts';
 
 export function splitEvents(text: string, file: string): SourceItem[] {

@@ -1,25 +1,9 @@
 // What enrichment adds to an interpreted event: which filter/rule decided it, what kind of block it was,
 // and the application's path as an admin would write it.
+import type { BlockKind } from '../shared/index.ts';
 
-/** Why the traffic was blocked, by the filter that did it (decision table in agent/README.md). */
-export type BlockKind =
-  | 'policy-rule' // an explicit firewall rule or third-party filter
-  | 'default-policy' // the profile's default block (WSH/UWP default, no rule matched)
-  | 'stealth' // port scanning prevention (stealth mode)
-  | 'boot-time' // boot-time filter before BFE started
-  | 'query-user-default' // "Query User" default for apps without a rule
-  | 'app-container' // AppContainer / capability isolation
-  | 'unknown';
-
-export const BLOCK_KINDS: readonly BlockKind[] = [
-  'policy-rule',
-  'default-policy',
-  'stealth',
-  'boot-time',
-  'query-user-default',
-  'app-container',
-  'unknown',
-];
+export type { BlockKind };
+export { BLOCK_KINDS } from '../shared/index.ts';
 
 export interface FilterAttribution {
   readonly filterId: number;

@@ -10,3 +10,5 @@ export type { StateDirContext } from './state-dir.ts';
 export { forgetSecrets, MIN_SECRET_CHARS, REDACTED, redactSecrets, rememberSecret } from './secrets.ts';
 export { SUBCATEGORIES, STRICT_GUID, isStrictGuid, canonicalGuid, resolveSubcategory, subcategoryByGuid } from './audit-subcategories.ts';
 export type { Subcategory } from './audit-subcategories.ts';
+export { BLOCK_KINDS } from './block-kind.ts';
+export type { BlockKind } from './block-kind.ts';

@@ -1,21 +1,7 @@
 // The contract every source implements (live Windows log, replay files, test arrays).
+import type { SourceItem } from '../decode/index.ts';
 
-/** One event's text as the source delivered it, before decoding. */
-export interface SourceItem {
-  /**
-   * One event's text. Surrounding whitespace is not significant and may differ from the input (the replay
-   * splitter gives each XML event its own string with a leading space; see split-events.ts for why).
-   */
-  readonly text: string;
-  readonly format: 'xml' | 'json';
-  /** EventRecordID when the source knows it without decoding (live), else null. */
-  readonly recordId: number | null;
-  /** Input name and 1-based position, for error messages. */
-  readonly file: string;
-  readonly position: number;
-  /** 1-based line where the item starts in its file, when known (for error messages). */
-  readonly line?: number;
-}
+export type { SourceItem };
 
 export interface SourceBatch {
   readonly items: readonly SourceItem[];
