@@ -5,6 +5,8 @@
 #
 #   Script parameters in the GPO, e.g.:
 #   -MsiPath \\fs01\deploy$\wfp-block-agent\wfp-block-agent-0.1.0-x64.msi -Properties 'OTLP_ENDPOINT=https://otel.example.com:4318'
+# Self-contained on purpose: Intune and Group Policy run each script alone (no module ships beside it), so the
+# few helpers it shares with the other scripts are repeated, and the Pester tests cover each copy.
 param(
     [Parameter(Mandatory = $true)] [string]$MsiPath,
     [string]$Properties = '',

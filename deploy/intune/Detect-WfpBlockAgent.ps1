@@ -2,6 +2,8 @@
 # installed version is at least $MinimumVersion. Intune treats "exit 0 with output on stdout" as detected;
 # anything else (no output, or a non-zero exit) as not detected. Windows PowerShell 5.1, runs as SYSTEM.
 # Set $MinimumVersion to the version of the MSI this app deploys (deploy/README.md "Intune").
+# Self-contained on purpose: Intune and Group Policy run each script alone (no module ships beside it), so the
+# few helpers it shares with the other scripts are repeated, and the Pester tests cover each copy.
 $MinimumVersion = '0.1.0'
 $ServiceName = 'wfp-block-agent'
 

@@ -2,6 +2,8 @@
 # running, the audit subcategories the agent needs are off, or the agent has had no export success for over an
 # hour; exit 0 when all is well. Reads the agent's own report (wfp-agent status --json) instead of log files.
 # Windows PowerShell 5.1, runs as SYSTEM, output under 2,048 characters, no reboot.
+# Self-contained on purpose: Intune and Group Policy run each script alone (no module ships beside it), so the
+# few helpers it shares with the other scripts are repeated, and the Pester tests cover each copy.
 $ServiceName = 'wfp-block-agent'
 $ProgramFilesDir = $env:ProgramFiles
 if ([string]::IsNullOrEmpty($ProgramFilesDir)) { $ProgramFilesDir = 'C:\Program Files' }

@@ -2,6 +2,8 @@
 # the configured audit policy (wfp-agent audit apply) when it differs, and restarts the service when exports
 # have failed for over an hour. Exit 0 when everything it tried worked, 1 otherwise. Windows PowerShell 5.1,
 # runs as SYSTEM, output under 2,048 characters, no reboot.
+# Self-contained on purpose: Intune and Group Policy run each script alone (no module ships beside it), so the
+# few helpers it shares with the other scripts are repeated, and the Pester tests cover each copy.
 $ServiceName = 'wfp-block-agent'
 $ProgramFilesDir = $env:ProgramFiles
 if ([string]::IsNullOrEmpty($ProgramFilesDir)) { $ProgramFilesDir = 'C:\Program Files' }
