@@ -27,6 +27,8 @@ export interface WindowsEventLogSourceOptions {
   readonly backoffMaxMs: number;
   readonly stopTimeoutMs?: number;
   readonly observer?: SourceObserver;
+  /** How often the log's newest record is read for the lag when no batch brought it (default 1000 ms). */
+  readonly newestRefreshMs?: number;
 }
 
 export type OpenResult = { readonly ok: true; readonly value: RecordSource } | { readonly ok: false; readonly error: string };
@@ -47,6 +49,8 @@ class WindowsEventLogSource implements RecordSource {
   #stopped = false;
   #skipped = 0;
   #shutdown: Promise<void> | null = null;
+  #newestAt = 0;
+  #newestTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WindowsEventLogSourceOptions) {
     this.#options = options;
@@ -70,6 +74,7 @@ class WindowsEventLogSource implements RecordSource {
     if (!proved.ok) return { ok: false, error: `The state folder is not writable: ${proved.detail}` };
     const started = await bridge.start(this.#startOptions(start.bridge), (message) => this.#onMessage(message));
     if (!started.ok) return { ok: false, error: `The bridge did not start: ${started.error}` };
+    this.#startNewestRefresh();
     return { ok: true, value: this };
   }
 
@@ -106,6 +111,7 @@ class WindowsEventLogSource implements RecordSource {
 
   async #doShutdown(): Promise<void> {
     this.#stopped = true;
+    if (this.#newestTimer !== null) clearInterval(this.#newestTimer);
     for (const batch of this.#pending.splice(0)) batch.answer({ ok: true, stop: true });
     this.#wake?.();
     await this.#options.bridge.stop();
@@ -118,12 +124,35 @@ class WindowsEventLogSource implements RecordSource {
       this.#onStatus(message);
       return Promise.resolve({ ok: true });
     }
-    if (message.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: message.newestRecordId });
+    if (message.newestRecordId >= 0) this.#observeNewest(message.newestRecordId);
     if (message.recordIds.length === 0) return Promise.resolve({ ok: true });
     return new Promise((answer) => {
       this.#pending.push({ records: message, next: 0, answer });
       this.#wake?.();
     });
+  }
+
+  #observeNewest(recordId: number): void {
+    this.#newestAt = Date.now();
+    this.#observe({ kind: 'newest-record', recordId });
+  }
+
+  // The bridge sends the newest record id with its batches, and sends nothing while the pump holds a batch (an
+  // export outage): without this the lag would freeze at its value when the outage began instead of growing.
+  #startNewestRefresh(): void {
+    const every = this.#options.newestRefreshMs ?? 1000;
+    let querying = false;
+    this.#newestTimer = setInterval(() => {
+      if (querying || this.#stopped || Date.now() - this.#newestAt < every) return;
+      querying = true;
+      void this.#options.bridge
+        .logInfo(SECURITY_CHANNEL)
+        .then((log) => {
+          if (log.ok && log.value.newestRecordId >= 0 && !this.#stopped) this.#observeNewest(log.value.newestRecordId);
+        })
+        .finally(() => (querying = false));
+    }, every);
+    this.#newestTimer.unref();
   }
 
   #onStatus(status: BridgeStatus): void {
@@ -137,7 +166,7 @@ class WindowsEventLogSource implements RecordSource {
     else if (state === 'paused') this.#observe({ kind: 'paused', detail });
     else if (state === 'error') this.#observe({ kind: 'bridge-error', detail });
     else if (log !== null) {
-      if (log.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: log.newestRecordId });
+      if (log.newestRecordId >= 0) this.#observeNewest(log.newestRecordId);
       if (resumeAfter < 0) return;
       const loss = assessLoss(resumeAfter, log);
       if (loss.kind !== 'none') {
