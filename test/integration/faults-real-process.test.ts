@@ -221,4 +221,34 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     assert.deepEqual([...new Set(ids)].sort((a, b) => a - b), range(40_001, last), 'nothing lost');
     assert.match(agent.stderr(), new RegExp(`Stopped: 6000 records read, 6000 acknowledged, 0 dropped; checkpoint at ${last}`));
   });
+
+  it('malformed and unrenderable records interleaved with good ones: counted, reported, the pump never stops', { timeout: 120_000 }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    // Record k (from 0) cannot be rendered when k % 11 == 10, else is cut in half when k % 7 == 6 (SyntheticLog.cs).
+    const count = 2000;
+    const producer = { firstId: 60_001, count, backlog: 500, rate: 500, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates(), malformedEvery: 7, renderFailEvery: 11 };
+    const last = 60_000 + count;
+    const kinds = range(0, count - 1).map((k) => (k % 11 === 10 ? 'unrenderable' : k % 7 === 6 ? 'malformed' : 'good'));
+    const good = kinds.flatMap((kind, k) => (kind === 'good' ? [60_001 + k] : []));
+    const malformed = kinds.filter((kind) => kind === 'malformed').length;
+    const unrenderable = kinds.filter((kind) => kind === 'unrenderable').length;
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, source: { batch_size: 100, max_delay_ms: 50 }, extraYaml: 'metrics:\n  export_interval_ms: 1000' });
+    agents.push(agent);
+    await until(() => agent.checkpoint() === last, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    const dropped = (reason: string): number | undefined =>
+      receiver.points.filter((p) => p.metric === 'wfp_agent.source.records_dropped' && p.attributes['reason'] === reason).at(-1)?.value;
+    await until(() => dropped('undecodable') === malformed && dropped('render_failed') === unrenderable, 10_000, () => `records_dropped undecodable=${dropped('undecodable')} render_failed=${dropped('render_failed')}`);
+    // A clean stop, but records were dropped: run exits 1 (EXIT_PROBLEMS) so a caller can see it.
+    assert.equal(await agent.stop('SIGTERM'), 1, agent.stderr());
+    t.diagnostic(`${good.length} good, ${malformed} malformed, ${unrenderable} unrenderable`);
+    assert.deepEqual(recordIds(receiver).sort((a, b) => a - b), good, 'every good record once, none of the bad ones');
+    const err = agent.stderr();
+    const renderLines = err.split('\n').filter((l) => /Record \d+ could not be rendered and was skipped/.test(l));
+    assert.ok(renderLines.length >= 1 && renderLines.length <= unrenderable, `${renderLines.length} render-failure lines`);
+    const stopped = /Stopped: (\d+) records read, (\d+) acknowledged, (\d+) dropped; checkpoint at (\d+)\./.exec(err);
+    assert.ok(stopped !== null, err);
+    assert.deepEqual(stopped.slice(1).map(Number), [count - unrenderable, count - unrenderable, malformed, last]);
+  });
 });
