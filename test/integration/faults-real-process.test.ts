@@ -6,12 +6,17 @@
 // (live-contract-real-bridge.test.ts).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { blockTemplates, startSyntheticAgent, syntheticAgentSkip, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
 import type { SyntheticAgent } from '../helpers/synthetic-agent.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const receivers: OtlpReceiver[] = [];
 const agents: SyntheticAgent[] = [];
@@ -84,6 +89,21 @@ async function switchableBackend(): Promise<{ url: string; receiver: OtlpReceive
     mode: () => mode,
   };
 }
+
+function mount(args: readonly string[]): string | null {
+  const result = spawnSync('mount', args, { encoding: 'utf8', timeout: 10_000 });
+  return result.status === 0 ? null : `mount ${args.join(' ')}: ${(result.stderr || result.error?.message || '').trim()}`;
+}
+
+/** A tiny tmpfs (a real full disk and a real read-only remount); needs root with CAP_SYS_ADMIN, as in CI. */
+function tmpfsUnavailable(): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'wfp-tmpfs-probe-'));
+  const problem = mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  if (problem === null) spawnSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+  return problem;
+}
+const tmpfsSkip = needs('a tmpfs mount for the checkpoint fault tests (root)', tmpfsUnavailable());
 
 function range(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
@@ -250,5 +270,80 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     const stopped = /Stopped: (\d+) records read, (\d+) acknowledged, (\d+) dropped; checkpoint at (\d+)\./.exec(err);
     assert.ok(stopped !== null, err);
     assert.deepEqual(stopped.slice(1).map(Number), [count - unrenderable, count - unrenderable, malformed, last]);
+  });
+
+  it('checkpoint folder read-only, then full (ENOSPC), then writable again: reported, export goes on, the checkpoint catches up', { timeout: 120_000, skip: tmpfsSkip }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    // The state folder is a 512 KiB tmpfs: remounted read-only for one fault, filled up for the other.
+    const stateDir = mkdtempSync(join(tmpdir(), 'wfp-state-tmpfs-'));
+    assert.equal(mount(['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', stateDir]), null);
+    cleanups.push(() => {
+      spawnSync('umount', ['-l', stateDir]);
+      rmSync(stateDir, { recursive: true, force: true });
+    });
+    const producer = { firstId: 80_001, count: 4500, backlog: 300, rate: 300, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
+    const last = 80_000 + 4500;
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, stateDir, source: { batch_size: 100, max_delay_ms: 50 } });
+    agents.push(agent);
+    await until(() => (agent.checkpoint() ?? 0) >= 80_300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+
+    const fault = async (name: string, inject: () => void, heal: () => void, error: RegExp): Promise<void> => {
+      inject();
+      await sleep(300);
+      const held = agent.checkpoint()!;
+      const receivedBefore = recordIds(receiver).length;
+      await sleep(2000);
+      assert.equal(agent.checkpoint(), held, `${name}: the checkpoint file keeps its last good content`);
+      assert.ok(recordIds(receiver).length >= receivedBefore + 300, `${name}: export goes on (${recordIds(receiver).length - receivedBefore} records in 2 s)`);
+      assert.match(agent.stderr(), error, name);
+      heal();
+      await until(() => (agent.checkpoint() ?? 0) > held + 100, 10_000, () => `${name}: checkpoint ${agent.checkpoint()} after healing; stderr:\n${agent.stderr()}`);
+      t.diagnostic(`${name}: checkpoint held at ${held}, then ${agent.checkpoint()}`);
+    };
+    const writeFailed = (code: string): RegExp => new RegExp(`The checkpoint could not be written; a restart may send some events twice\\. error=.*${code}`);
+    await fault(
+      'read-only',
+      () => assert.equal(mount(['-o', 'remount,ro', stateDir]), null),
+      () => assert.equal(mount(['-o', 'remount,rw', stateDir]), null),
+      writeFailed('EROFS'),
+    );
+    const filler = join(stateDir, 'filler');
+    await fault(
+      'disk full',
+      () => {
+        // Fill the tmpfs to the last byte: writeFileSync throws ENOSPC once it is full.
+        try {
+          writeFileSync(filler, Buffer.alloc(1024 * 1024));
+        } catch (error) {
+          assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+        }
+      },
+      () => rmSync(filler),
+      writeFailed('ENOSPC'),
+    );
+    await until(() => agent.checkpoint() === last, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    assert.deepEqual([...new Set(recordIds(receiver))].sort((a, b) => a - b), range(80_001, last), 'nothing lost');
+    assert.equal(JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).channels.Security.record_id, last);
+  });
+
+  it('a corrupt checkpoint at start: one line, the configured start position applies, a good checkpoint is written', { timeout: 60_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const stateDir = mkdtempSync(join(tmpdir(), 'wfp-corrupt-'));
+    cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    writeFileSync(join(stateDir, 'checkpoint.json'), '{"version":1,"channels":{"Security":{"record_id":');
+    const producer = { firstId: 90_001, backlog: 400, rate: 0, mix: { '5157': 1 }, templates: blockTemplates() };
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, stateDir, source: { start_position: 'beginning' } });
+    agents.push(agent);
+    await until(() => agent.checkpoint() === 90_400, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    const lines = agent.stderr().split('\n').filter((l) => l.includes('checkpoint is'));
+    assert.equal(lines.length, 1, agent.stderr());
+    assert.match(lines[0]!, /^wfp-agent run: The checkpoint is corrupt \(.+\); the configured start position applies\.$/);
+    assert.deepEqual(recordIds(receiver).sort((a, b) => a - b), range(90_001, 90_400));
   });
 });
