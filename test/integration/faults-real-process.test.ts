@@ -346,4 +346,73 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     assert.match(lines[0]!, /^wfp-agent run: The checkpoint is corrupt \(.+\); the configured start position applies\.$/);
     assert.deepEqual(recordIds(receiver).sort((a, b) => a - b), range(90_001, 90_400));
   });
+
+  it('log wrapped, then cleared, while the agent was stopped: each loss reported once with its range and count', { timeout: 90_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const first = startSyntheticAgent({ producer: { firstId: 100, backlog: 10, templates: blockTemplates() }, receiverUrl: receiver.url });
+    agents.push(first);
+    await until(() => first.checkpoint() === 109, 60_000, () => `checkpoint ${first.checkpoint()}; stderr:\n${first.stderr()}`);
+    assert.equal(await first.stop('SIGTERM'), 0, first.stderr());
+    // Stopped while 100..159 were written and the log wrapped so that 130 is the oldest: 110..129 are gone.
+    const restart = { receiverUrl: receiver.url, stateDir: first.stateDir, source: { start_position: 'checkpoint' } };
+    const second = startSyntheticAgent({ ...restart, producer: { firstId: 100, backlog: 60, wrapAt: 159, wrapOldest: 130, templates: blockTemplates() } });
+    agents.push(second);
+    await until(() => second.checkpoint() === 159, 60_000, () => `checkpoint ${second.checkpoint()}; stderr:\n${second.stderr()}`);
+    assert.equal(await second.stop('SIGTERM'), 0, second.stderr());
+    const wrapped = second.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    assert.equal(wrapped.length, 1, second.stderr());
+    assert.match(wrapped[0]!, /The log wrapped before records 110\.\.129 were read: up to 20 /);
+    // Stopped again while the log was cleared after 159 (unread 160..170 gone), then 1 (the 1102)..5 written.
+    const third = startSyntheticAgent({ ...restart, producer: { firstId: 100, backlog: 76, clearAfter: 170, templates: blockTemplates() } });
+    agents.push(third);
+    await until(() => third.checkpoint() === 5, 60_000, () => `checkpoint ${third.checkpoint()}; stderr:\n${third.stderr()}`);
+    assert.equal(await third.stop('SIGTERM'), 0, third.stderr());
+    const cleared = third.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    assert.equal(cleared.length, 1, third.stderr());
+    assert.match(cleared[0]!, /The log was cleared after record 159 was read/);
+    assert.match(third.stderr(), /The Security log was cleared \(event 1102, record 1\)\./);
+    assert.deepEqual(recordIds(receiver), [...range(100, 109), ...range(130, 159), ...range(1, 5)]);
+  });
+
+  // A real gap, found by this test and not fixed here: when the log wraps under a running subscription whose queue
+  // is full (export outage), the bridge's watcher goes on from the oldest record left (as EventLogWatcher's push
+  // subscription does) and nobody reports the overwritten records: loss is judged only at (re)subscription. The
+  // fix belongs in the bridge (compare the next record read with the one expected in the same numbering, or
+  // re-subscribe strictly after a pause); until then this runs as a todo so its failure stays visible.
+  it('log wrapped under a running agent during an export outage: the overwritten records are reported with the right count', {
+    timeout: 90_000,
+    todo: 'issue 14: a wrap under a running, backed-up subscription is not reported (bridge watcher skips silently)',
+  }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const logs = await switchableBackend();
+    // 500/s into a log that keeps 400 records; a 3 s outage lets the writer overwrite what the agent has not read.
+    // The log starts writing 2 s from now, once the agent is up, so that nothing is overwritten before it starts.
+    const producer = { firstId: 1, count: 4000, backlog: 0, rate: 500, startUnixMs: Date.now() + 2000, maxRecords: 400, mix: { '5157': 1 }, templates: blockTemplates() };
+    const agent = startSyntheticAgent({
+      producer,
+      receiverUrl: logs.url,
+      source: { batch_size: 50, max_delay_ms: 50, queue_bound: 100, backoff_initial_ms: 50, backoff_max_ms: 500 },
+      otlp: { timeout_ms: 1000 },
+      extraYaml: 'metrics:\n  export_interval_ms: 1000',
+    });
+    agents.push(agent);
+    await until(() => (agent.checkpoint() ?? 0) >= 300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    logs.set('503');
+    await sleep(3000);
+    logs.set('up');
+    await until(() => agent.checkpoint() === 4000, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    const lost = (): number | undefined =>
+      logs.receiver.points.filter((p) => p.metric === 'wfp_agent.source.records_possibly_lost' && p.attributes['reason'] === 'overwritten').at(-1)?.value;
+    const missing = range(1, 4000).filter((id) => !new Set(recordIds(logs.receiver)).has(id));
+    await until(() => lost() !== undefined, 3_000, () => `no records_possibly_lost point; ${missing.length} missing; stderr:\n${agent.stderr()}`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    const lines = agent.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    t.diagnostic(`${missing.length} never received (${missing[0]}..${missing.at(-1)}); records_possibly_lost ${lost()}; ${lines.join(' | ')}`);
+    assert.ok(missing.length > 0, 'the outage outlasted the log');
+    const reported = lines.map((l) => /up to (\d+) /.exec(l)).map((m) => Number(m?.[1] ?? NaN));
+    assert.equal(reported.reduce((a, b) => a + b, 0), missing.length, 'the reported count is exactly what never arrived');
+    assert.equal(lost(), missing.length, 'and so is the counter');
+  });
 });
