@@ -142,6 +142,36 @@ describe('openWindowsEventLogSource', () => {
     assert.ok(events.some((e) => e.kind === 'log-cleared' && e.recordId === 9));
     await source.shutdown();
   });
+
+  it('reads the newest record itself while the pump holds a batch, so the lag keeps growing in an outage', async () => {
+    const log = new FakeSecurityLog(1);
+    log.append(...blockEvents(4));
+    const events: SourceEvent[] = [];
+    const bridge = new FakeBridge(log);
+    const opened = await openWindowsEventLogSource({
+      bridge,
+      checkpoint: createCheckpointStore({ dir: tempStateDir() }),
+      eventIds: EVENT_IDS,
+      start: { kind: 'beginning' },
+      batchSize: 4,
+      maxDelayMs: 20,
+      queueBound: 4,
+      backoffInitialMs: 5,
+      backoffMaxMs: 5,
+      newestRefreshMs: 20,
+      observer: (e) => events.push(e),
+    });
+    assert.ok(opened.ok);
+    // Nothing is read (the pump is stuck on an export): the bridge waits on its first batch, and the log grows to 40.
+    await waitFor(() => bridge.sentRecordIds().length === 4, 2000);
+    log.append(...blockEvents(36));
+    const newest = (): number | undefined => events.filter((e) => e.kind === 'newest-record').map((e) => (e.kind === 'newest-record' ? e.recordId : 0)).at(-1);
+    await waitFor(() => newest() === 40, 2000);
+    await opened.value.shutdown();
+    const after = events.length;
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(events.length, after, 'no query after shutdown');
+  });
 });
 
 describe('chooseStart', () => {
