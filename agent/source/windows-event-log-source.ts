@@ -50,6 +50,10 @@ class WindowsEventLogSource implements RecordSource {
   #skipped = 0;
   #shutdown: Promise<void> | null = null;
   #newestAt = 0;
+  /** Last record id the bridge delivered in this subscription and numbering (-1: none yet). */
+  #lastDelivered = -1;
+  /** The log's oldest record id as last read (-1: unknown); it only grows until a clear. */
+  #knownOldest = -1;
   #newestTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WindowsEventLogSourceOptions) {
@@ -126,10 +130,37 @@ class WindowsEventLogSource implements RecordSource {
     }
     if (message.newestRecordId >= 0) this.#observeNewest(message.newestRecordId);
     if (message.recordIds.length === 0) return Promise.resolve({ ok: true });
-    return new Promise((answer) => {
-      this.#pending.push({ records: message, next: 0, answer });
-      this.#wake?.();
-    });
+    const ids = message.recordIds;
+    const previous = this.#lastDelivered;
+    this.#lastDelivered = ids[ids.length - 1]!;
+    const hold = (): Promise<BridgeAnswer> =>
+      this.#stopped
+        ? Promise.resolve({ ok: true, stop: true })
+        : new Promise((answer) => {
+            this.#pending.push({ records: message, next: 0, answer });
+            this.#wake?.();
+          });
+    // A skip past the log's oldest record (between batches or inside one): the subscription went on from the
+    // oldest record left because the log wrapped under it while its queue was full (an export outage). Judged
+    // only when the oldest known record is already past the record before the skip, so a filtered
+    // subscription's ordinary gaps cost nothing.
+    for (let i = 0; i < ids.length; i++) {
+      const before = i === 0 ? previous : ids[i - 1]!;
+      if (before >= 0 && ids[i]! > before + 1 && this.#knownOldest > before + 1) {
+        return this.#judgeSkip(before, ids[i]!, message.newestRecordId).then(hold);
+      }
+    }
+    return hold();
+  }
+
+  async #judgeSkip(previous: number, first: number, newest: number): Promise<void> {
+    const log = await this.#options.bridge.logInfo(SECURITY_CHANNEL);
+    if (log.ok) this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
+    // Records from `first` on were read; those before it and before the oldest are what the log lost unread.
+    const loss = assessLoss(previous, { oldestRecordId: Math.min(this.#knownOldest, first), newestRecordId: Math.max(first, newest) });
+    if (loss.kind === 'overwritten') {
+      this.#observe({ kind: 'possible-loss', reason: loss.kind, possiblyLost: loss.possiblyLost, detail: describeLoss(loss) });
+    }
   }
 
   #observeNewest(recordId: number): void {
@@ -148,7 +179,9 @@ class WindowsEventLogSource implements RecordSource {
       void this.#options.bridge
         .logInfo(SECURITY_CHANNEL)
         .then((log) => {
-          if (log.ok && log.value.newestRecordId >= 0 && !this.#stopped) this.#observeNewest(log.value.newestRecordId);
+          if (!log.ok || this.#stopped) return;
+          this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
+          if (log.value.newestRecordId >= 0) this.#observeNewest(log.value.newestRecordId);
         })
         .finally(() => (querying = false));
     }, every);
@@ -162,10 +195,18 @@ class WindowsEventLogSource implements RecordSource {
       const total = status.skippedTotal ?? this.#skipped + 1;
       this.#observe({ kind: 'render-failed', recordId: resumeAfter, count: Math.max(0, total - this.#skipped), detail });
       this.#skipped = Math.max(this.#skipped, total);
-    } else if (state === 'restarted') this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
+    } else if (state === 'restarted') {
+      // New numbering: ids start again from 1, so neither the last delivered nor the oldest known applies.
+      this.#lastDelivered = -1;
+      this.#knownOldest = -1;
+      this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
+    }
     else if (state === 'paused') this.#observe({ kind: 'paused', detail });
     else if (state === 'error') this.#observe({ kind: 'bridge-error', detail });
     else if (log !== null) {
+      // A (re)subscription judges its own loss from resumeAfter below; the next batch is not compared again.
+      this.#lastDelivered = -1;
+      this.#knownOldest = log.oldestRecordId;
       if (log.newestRecordId >= 0) this.#observeNewest(log.newestRecordId);
       if (resumeAfter < 0) return;
       const loss = assessLoss(resumeAfter, log);
