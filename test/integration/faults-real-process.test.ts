@@ -1,9 +1,9 @@
 // Fault tests on the real process (issue 14 item 3): `wfp-agent run` as a child process, the real net48 bridge
 // through edge-js with its synthetic producer, the real checkpoint file and the OTLP test receiver on loopback.
 // Intervals are shortened through the config so the file stays within a couple of minutes on 2 cores.
-// Already covered elsewhere, not repeated here: SIGTERM/SIGINT stop with the checkpoint (synthetic-run.test.ts),
-// stdin-close stop and stop_timeout_ms (run-stop.test.ts), wrap and clear against the real bridge
-// (live-contract-real-bridge.test.ts).
+// Covered elsewhere and not repeated: SIGTERM/SIGINT after a finished backlog (synthetic-run.test.ts), stdin-close
+// stop and a stop cut at stop_timeout_ms (run-stop.test.ts), wrap and clear against the real bridge in-process
+// (live-contract-real-bridge.test.ts). Here: the same faults on the real process, and the signals mid-tail.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -410,5 +410,29 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     const reported = lines.map((l) => /up to (\d+) /.exec(l)).map((m) => Number(m?.[1] ?? NaN));
     assert.equal(reported.reduce((a, b) => a + b, 0), missing.length, 'the reported count is exactly what never arrived');
     assert.equal(lost(), missing.length, 'and so is the counter');
+  });
+
+  it('SIGTERM and SIGINT in the middle of a live tail: exit 0 within stop_timeout_ms, the checkpoint written and exported', { timeout: 90_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    for (const [signal, firstId] of [['SIGTERM', 100_001], ['SIGINT', 110_001]] as const) {
+      const receiver = await startOtlpReceiver();
+      receivers.push(receiver);
+      const producer = { firstId, backlog: 200, rate: 400, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
+      const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, source: { batch_size: 100, max_delay_ms: 50, stop_timeout_ms: 3000 } });
+      agents.push(agent);
+      await until(() => (agent.checkpoint() ?? 0) >= firstId + 400, 60_000, () => `${signal}: checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+      const stoppedAt = Date.now();
+      const code = await agent.stop(signal, 10_000);
+      const took = Date.now() - stoppedAt;
+      assert.equal(code, 0, agent.stderr());
+      assert.ok(took < 3000, `${signal}: exited ${took} ms after the signal`);
+      assert.match(agent.stderr(), new RegExp(`Stopping \\(${signal}\\): flushing the batch in hand and writing the checkpoint\\.`));
+      const stopped = /Stopped: (\d+) records read, (\d+) acknowledged, 0 dropped; checkpoint at (\d+)\./.exec(agent.stderr());
+      assert.ok(stopped !== null, agent.stderr());
+      const checkpoint = agent.checkpoint()!;
+      assert.equal(Number(stopped[3]), checkpoint, `${signal}: the file holds what the summary says`);
+      assert.equal(Number(stopped[1]), Number(stopped[2]), `${signal}: everything read was acknowledged`);
+      assert.deepEqual([...new Set(recordIds(receiver))].sort((a, b) => a - b), range(firstId, checkpoint), `${signal}: exported up to the checkpoint`);
+    }
   });
 });
