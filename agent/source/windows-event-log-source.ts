@@ -27,6 +27,8 @@ export interface WindowsEventLogSourceOptions {
   readonly backoffMaxMs: number;
   readonly stopTimeoutMs?: number;
   readonly observer?: SourceObserver;
+  /** How often the log's newest record is read for the lag when no batch brought it (default 1000 ms). */
+  readonly newestRefreshMs?: number;
 }
 
 export type OpenResult = { readonly ok: true; readonly value: RecordSource } | { readonly ok: false; readonly error: string };
@@ -47,6 +49,12 @@ class WindowsEventLogSource implements RecordSource {
   #stopped = false;
   #skipped = 0;
   #shutdown: Promise<void> | null = null;
+  #newestAt = 0;
+  /** Last record id the bridge delivered in this subscription and numbering (-1: none yet). */
+  #lastDelivered = -1;
+  /** The log's oldest record id as last read (-1: unknown); it only grows until a clear. */
+  #knownOldest = -1;
+  #newestTimer: NodeJS.Timeout | null = null;
 
   constructor(options: WindowsEventLogSourceOptions) {
     this.#options = options;
@@ -70,6 +78,7 @@ class WindowsEventLogSource implements RecordSource {
     if (!proved.ok) return { ok: false, error: `The state folder is not writable: ${proved.detail}` };
     const started = await bridge.start(this.#startOptions(start.bridge), (message) => this.#onMessage(message));
     if (!started.ok) return { ok: false, error: `The bridge did not start: ${started.error}` };
+    this.#startNewestRefresh();
     return { ok: true, value: this };
   }
 
@@ -106,6 +115,7 @@ class WindowsEventLogSource implements RecordSource {
 
   async #doShutdown(): Promise<void> {
     this.#stopped = true;
+    if (this.#newestTimer !== null) clearInterval(this.#newestTimer);
     for (const batch of this.#pending.splice(0)) batch.answer({ ok: true, stop: true });
     this.#wake?.();
     await this.#options.bridge.stop();
@@ -118,12 +128,64 @@ class WindowsEventLogSource implements RecordSource {
       this.#onStatus(message);
       return Promise.resolve({ ok: true });
     }
-    if (message.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: message.newestRecordId });
+    if (message.newestRecordId >= 0) this.#observeNewest(message.newestRecordId);
     if (message.recordIds.length === 0) return Promise.resolve({ ok: true });
-    return new Promise((answer) => {
-      this.#pending.push({ records: message, next: 0, answer });
-      this.#wake?.();
-    });
+    const ids = message.recordIds;
+    const previous = this.#lastDelivered;
+    this.#lastDelivered = ids[ids.length - 1]!;
+    const hold = (): Promise<BridgeAnswer> =>
+      this.#stopped
+        ? Promise.resolve({ ok: true, stop: true })
+        : new Promise((answer) => {
+            this.#pending.push({ records: message, next: 0, answer });
+            this.#wake?.();
+          });
+    // A skip past the log's oldest record (between batches or inside one): the subscription went on from the
+    // oldest record left because the log wrapped under it while its queue was full (an export outage). Judged
+    // only when the oldest known record is already past the record before the skip, so a filtered
+    // subscription's ordinary gaps cost nothing.
+    for (let i = 0; i < ids.length; i++) {
+      const before = i === 0 ? previous : ids[i - 1]!;
+      if (before >= 0 && ids[i]! > before + 1 && this.#knownOldest > before + 1) {
+        return this.#judgeSkip(before, ids[i]!, message.newestRecordId).then(hold);
+      }
+    }
+    return hold();
+  }
+
+  async #judgeSkip(previous: number, first: number, newest: number): Promise<void> {
+    const log = await this.#options.bridge.logInfo(SECURITY_CHANNEL);
+    if (log.ok) this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
+    // Records from `first` on were read; those before it and before the oldest are what the log lost unread.
+    const loss = assessLoss(previous, { oldestRecordId: Math.min(this.#knownOldest, first), newestRecordId: Math.max(first, newest) });
+    if (loss.kind === 'overwritten') {
+      this.#observe({ kind: 'possible-loss', reason: loss.kind, possiblyLost: loss.possiblyLost, detail: describeLoss(loss) });
+    }
+  }
+
+  #observeNewest(recordId: number): void {
+    this.#newestAt = Date.now();
+    this.#observe({ kind: 'newest-record', recordId });
+  }
+
+  // The bridge sends the newest record id with its batches, and sends nothing while the pump holds a batch (an
+  // export outage): without this the lag would freeze at its value when the outage began instead of growing.
+  #startNewestRefresh(): void {
+    const every = this.#options.newestRefreshMs ?? 1000;
+    let querying = false;
+    this.#newestTimer = setInterval(() => {
+      if (querying || this.#stopped || Date.now() - this.#newestAt < every) return;
+      querying = true;
+      void this.#options.bridge
+        .logInfo(SECURITY_CHANNEL)
+        .then((log) => {
+          if (!log.ok || this.#stopped) return;
+          this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
+          if (log.value.newestRecordId >= 0) this.#observeNewest(log.value.newestRecordId);
+        })
+        .finally(() => (querying = false));
+    }, every);
+    this.#newestTimer.unref();
   }
 
   #onStatus(status: BridgeStatus): void {
@@ -133,11 +195,19 @@ class WindowsEventLogSource implements RecordSource {
       const total = status.skippedTotal ?? this.#skipped + 1;
       this.#observe({ kind: 'render-failed', recordId: resumeAfter, count: Math.max(0, total - this.#skipped), detail });
       this.#skipped = Math.max(this.#skipped, total);
-    } else if (state === 'restarted') this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
+    } else if (state === 'restarted') {
+      // New numbering: ids start again from 1, so neither the last delivered nor the oldest known applies.
+      this.#lastDelivered = -1;
+      this.#knownOldest = -1;
+      this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
+    }
     else if (state === 'paused') this.#observe({ kind: 'paused', detail });
     else if (state === 'error') this.#observe({ kind: 'bridge-error', detail });
     else if (log !== null) {
-      if (log.newestRecordId >= 0) this.#observe({ kind: 'newest-record', recordId: log.newestRecordId });
+      // A (re)subscription judges its own loss from resumeAfter below; the next batch is not compared again.
+      this.#lastDelivered = -1;
+      this.#knownOldest = log.oldestRecordId;
+      if (log.newestRecordId >= 0) this.#observeNewest(log.newestRecordId);
       if (resumeAfter < 0) return;
       const loss = assessLoss(resumeAfter, log);
       if (loss.kind !== 'none') {

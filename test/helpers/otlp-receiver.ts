@@ -71,6 +71,8 @@ export interface OtlpReceiver {
   readonly points: ReceivedPoint[];
   /** Points per accepted metrics request, in arrival order (cumulative: the last one holds the totals). */
   readonly pointBatches: ReceivedPoint[][];
+  /** Gauge points (e.g. wfp_agent.source.lag) in arrival order; temporality 0. */
+  readonly gauges: ReceivedPoint[];
   readonly requests: ReceivedRequest[];
   close(): Promise<void>;
 }
@@ -132,6 +134,20 @@ function collectLogs(req: Json, into: ReceivedLog[]): void {
   }
 }
 
+function collectGauges(req: Json, into: ReceivedPoint[]): void {
+  for (const rm of (req['resourceMetrics'] as Json[] | undefined) ?? []) {
+    for (const sm of (rm['scopeMetrics'] as Json[] | undefined) ?? []) {
+      for (const m of (sm['metrics'] as Json[] | undefined) ?? []) {
+        const gauge = m['gauge'] as Json | undefined;
+        if (gauge === undefined) continue;
+        for (const p of (gauge['dataPoints'] as Json[] | undefined) ?? []) {
+          into.push({ metric: String(m['name']), unit: String(m['unit'] ?? ''), value: Number(p['asInt'] ?? p['asDouble'] ?? 0), attributes: attributes(p['attributes']), temporality: 0 });
+        }
+      }
+    }
+  }
+}
+
 function collectPoints(req: Json, into: ReceivedPoint[]): void {
   for (const rm of (req['resourceMetrics'] as Json[] | undefined) ?? []) {
     for (const sm of (rm['scopeMetrics'] as Json[] | undefined) ?? []) {
@@ -156,6 +172,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
   const logs: ReceivedLog[] = [];
   const points: ReceivedPoint[] = [];
   const pointBatches: ReceivedPoint[][] = [];
+  const gauges: ReceivedPoint[] = [];
   const requests: ReceivedRequest[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
@@ -188,6 +205,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
           collectPoints(decoded, batch);
           points.push(...batch);
           pointBatches.push(batch);
+          collectGauges(decoded, gauges);
         }
       }
       res.writeHead(answer.status, { 'content-type': request.contentType || 'application/x-protobuf', ...answer.headers });
@@ -210,6 +228,7 @@ export async function startOtlpReceiver(options: ReceiverOptions = {}): Promise<
     logs,
     points,
     pointBatches,
+    gauges,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -64,8 +64,10 @@ export interface SyntheticAgentOptions {
   readonly stateDir?: string;
   /** Extra YAML appended to the generated config (must not repeat its top-level keys). */
   readonly extraYaml?: string;
-  readonly source?: Partial<Record<'start_position' | 'batch_size' | 'max_delay_ms' | 'queue_bound' | 'backoff_initial_ms' | 'backoff_max_ms', string | number>>;
+  readonly source?: Partial<Record<'start_position' | 'batch_size' | 'max_delay_ms' | 'queue_bound' | 'backoff_initial_ms' | 'backoff_max_ms' | 'stop_timeout_ms', string | number>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra keys under exporters.otlp (logs_endpoint, metrics_endpoint, timeout_ms). */
+  readonly otlp?: Readonly<Record<string, string | number>>;
   /** Extra arguments after `run` (e.g. --stop-on-stdin-eof). */
   readonly args?: readonly string[];
 }
@@ -94,6 +96,7 @@ export function syntheticConfig(options: SyntheticAgentOptions, stateDir: string
     '    enabled: true',
     `    endpoint: ${JSON.stringify(options.receiverUrl)}`,
     '    protocol: http/json',
+    ...Object.entries(options.otlp ?? {}).map(([k, v]) => `    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`),
     '  batch:',
     '    scheduled_delay_ms: 100',
     'source:',

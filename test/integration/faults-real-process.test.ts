@@ -1,0 +1,438 @@
+// Fault tests on the real process (issue 14 item 3): `wfp-agent run` as a child process, the real net48 bridge
+// through edge-js with its synthetic producer, the real checkpoint file and the OTLP test receiver on loopback.
+// Intervals are shortened through the config so the file stays within a couple of minutes on 2 cores.
+// Covered elsewhere and not repeated: SIGTERM/SIGINT after a finished backlog (synthetic-run.test.ts), stdin-close
+// stop and a stop cut at stop_timeout_ms (run-stop.test.ts), wrap and clear against the real bridge in-process
+// (live-contract-real-bridge.test.ts). Here: the same faults on the real process, and the signals mid-tail.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
+import type { OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { blockTemplates, startSyntheticAgent, syntheticAgentSkip, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
+import type { SyntheticAgent } from '../helpers/synthetic-agent.ts';
+import { needs } from '../helpers/test-dependency.ts';
+
+const receivers: OtlpReceiver[] = [];
+const agents: SyntheticAgent[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+// Whatever a failed assertion left running is stopped here, so a failure never hangs the run.
+after(async () => {
+  await Promise.all(agents.map((a) => a.stop('SIGKILL', 1000)));
+  await Promise.all(receivers.map((r) => r.close()));
+  for (const cleanup of cleanups) await cleanup();
+});
+
+async function until(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Record ids the receiver got, keyed by host.name + record id (what a backend would deduplicate on). */
+function receivedKeys(receiver: OtlpReceiver): string[] {
+  return receiver.logs
+    .filter((l) => l.attributes['windows.event.record_id'] !== undefined)
+    .map((l) => `${String(l.resource['host.name'])}#${String(l.attributes['windows.event.record_id'])}`);
+}
+
+function recordIds(receiver: OtlpReceiver): number[] {
+  return receiver.logs.map((l) => Number(l.attributes['windows.event.record_id'])).filter((n) => Number.isFinite(n));
+}
+
+type Backend = 'up' | 'down' | '503' | '429';
+
+/**
+ * A loopback front for a receiver that can be switched: up (forwarded), down (every connection reset, like a
+ * backend that is gone) or answering 503/429 with Retry-After: 1 (the receiver's scripted answer).
+ */
+async function switchableBackend(): Promise<{ url: string; receiver: OtlpReceiver; set(mode: Backend): void; mode(): Backend }> {
+  let mode: Backend = 'up';
+  const receiver = await startOtlpReceiver({
+    answer: () => (mode === '503' || mode === '429' ? { status: Number(mode), headers: { 'retry-after': '1' } } : { status: 200 }),
+  });
+  receivers.push(receiver);
+  const target = new URL(receiver.url);
+  const sockets = new Set<Socket>();
+  const front = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    if (mode === 'down') return void socket.resetAndDestroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    socket.on('error', () => upstream.destroy()).pipe(upstream);
+    upstream.on('error', () => socket.destroy()).pipe(socket);
+  });
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise<void>((r) => front.close(() => r()));
+  });
+  return {
+    url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    receiver,
+    set(next) {
+      mode = next;
+      // A backend going down also drops the connections it had.
+      if (next === 'down') for (const s of sockets) s.destroy();
+    },
+    mode: () => mode,
+  };
+}
+
+function mount(args: readonly string[]): string | null {
+  const result = spawnSync('mount', args, { encoding: 'utf8', timeout: 10_000 });
+  return result.status === 0 ? null : `mount ${args.join(' ')}: ${(result.stderr || result.error?.message || '').trim()}`;
+}
+
+/** A tiny tmpfs (a real full disk and a real read-only remount); needs root with CAP_SYS_ADMIN, as in CI. */
+function tmpfsUnavailable(): string | null {
+  const dir = mkdtempSync(join(tmpdir(), 'wfp-tmpfs-probe-'));
+  const problem = mount(['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+  if (problem === null) spawnSync('umount', [dir]);
+  rmSync(dir, { recursive: true, force: true });
+  return problem;
+}
+const tmpfsSkip = needs('a tmpfs mount for the checkpoint fault tests (root)', tmpfsUnavailable());
+
+function range(first: number, last: number): number[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}
+
+describe('fault tests on the real process', { skip: syntheticAgentSkip(), concurrency: false }, () => {
+  it('kill -9 in the middle of a batch, five times in a row: every record arrives, at most one batch twice per kill', { timeout: 120_000 }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    // A live log written at 400 records/s, 8000 in all (20 s): each run is killed while records are flowing.
+    const batchSize = 50;
+    const producer = { firstId: 20_001, count: 8000, backlog: 200, rate: 400, mix: { '5157': 3, '5152': 1, '5155': 1 }, templates: blockTemplates() };
+    const last = 20_000 + 8000;
+    let stateDir: string | undefined;
+    const kills: { checkpoint: number; receivedBefore: number }[] = [];
+    for (let kill = 0; kill < 5; kill++) {
+      const agent = startSyntheticAgent({
+        producer,
+        receiverUrl: receiver.url,
+        ...(stateDir === undefined ? {} : { stateDir }),
+        source: { start_position: stateDir === undefined ? 'beginning' : 'checkpoint', batch_size: batchSize, max_delay_ms: 50 },
+      });
+      agents.push(agent);
+      stateDir = agent.stateDir;
+      const before = agent.checkpoint() ?? 0;
+      // Progress first (a checkpoint written by this run), then a kill at an arbitrary point of the next batches.
+      await until(() => (agent.checkpoint() ?? 0) > before, 60_000, () => `no progress after kill ${kill}; stderr:\n${agent.stderr()}`);
+      await sleep(50 + Math.floor(Math.random() * 250));
+      agent.child.kill('SIGKILL');
+      assert.equal(await agent.exited, 'SIGKILL');
+      kills.push({ checkpoint: agent.checkpoint() ?? 0, receivedBefore: recordIds(receiver).length });
+      if (kill === 0) assert.match(agent.stderr(), /SYNTHETIC test source/);
+      else assert.match(agent.stderr(), /resumes after record \d+/);
+    }
+    assert.ok(kills[4]!.checkpoint < last, `the kills happened while the log was still being read: ${JSON.stringify(kills)}`);
+
+    // The sixth run is left to finish, then stopped cleanly.
+    const final = startSyntheticAgent({ producer, receiverUrl: receiver.url, stateDir: stateDir!, source: { start_position: 'checkpoint', batch_size: batchSize, max_delay_ms: 50 } });
+    agents.push(final);
+    await until(() => final.checkpoint() === last, 60_000, () => `checkpoint ${final.checkpoint()}; stderr:\n${final.stderr()}`);
+    await until(() => new Set(recordIds(receiver)).size >= 8000, 10_000, () => `${new Set(recordIds(receiver)).size} distinct received`);
+    assert.equal(await final.stop('SIGTERM'), 0, final.stderr());
+
+    const ids = recordIds(receiver);
+    assert.deepEqual([...new Set(ids)].sort((a, b) => a - b), range(20_001, last), 'every record reached the receiver at least once');
+    const keys = receivedKeys(receiver);
+    const duplicates = keys.length - new Set(keys).size;
+    // At-least-once: what was exported but not yet checkpointed when the process died is sent again, at most
+    // the batch in flight (the checkpoint advances once per acknowledged batch).
+    assert.ok(duplicates <= kills.length * batchSize, `${duplicates} duplicates for ${kills.length} kills of batch ${batchSize}`);
+    // Each duplicate lies just after the checkpoint of a kill: the batch that was in flight.
+    t.diagnostic(`kills at checkpoints ${kills.map((k) => k.checkpoint).join(', ')}; ${duplicates} duplicates`);
+    const counts = new Map<number, number>();
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, n] of counts) {
+      if (n < 2) continue;
+      assert.ok(n <= 6, `record ${id} arrived ${n} times`);
+      assert.ok(kills.some((k) => id > k.checkpoint && id <= k.checkpoint + batchSize * 2), `duplicate ${id} is just after a checkpoint at a kill: ${JSON.stringify(kills)}`);
+    }
+    // log.record.uid is the same for both copies of a duplicate, so a backend can drop the second.
+    const uids = new Map<string, string>();
+    for (const l of receiver.logs) {
+      const key = `${String(l.resource['host.name'])}#${String(l.attributes['windows.event.record_id'])}`;
+      const uid = String(l.attributes['log.record.uid']);
+      assert.notEqual(uid, 'undefined');
+      if (uids.has(key)) assert.equal(uids.get(key), uid, `the same uid for both copies of ${key}`);
+      uids.set(key, uid);
+    }
+  });
+
+  it('backend down, then 503 and 429 storms with Retry-After, then back: reading pauses, lag reported, nothing lost, catch-up', { timeout: 120_000 }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const logs = await switchableBackend();
+    // Metrics go straight to a receiver that stays up, so the lag can be watched while the log backend is down.
+    const metrics = await startOtlpReceiver();
+    receivers.push(metrics);
+    // 300 records/s for 20 s. The issue's outage is 60 s; 4 s here is already several export timeouts (2 s) and
+    // backoff steps (50..500 ms) long and fills well past the bridge queue (300 records), which is what the 60 s
+    // proves; a longer outage only makes the queue wait longer.
+    const producer = { firstId: 40_001, count: 6000, backlog: 0, rate: 300, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
+    const last = 40_000 + 6000;
+    const agent = startSyntheticAgent({
+      producer,
+      receiverUrl: metrics.url,
+      source: { batch_size: 100, max_delay_ms: 50, queue_bound: 300, backoff_initial_ms: 50, backoff_max_ms: 500 },
+      extraYaml: 'metrics:\n  export_interval_ms: 1000',
+      otlp: { logs_endpoint: `${logs.url}/v1/logs`, timeout_ms: 2000 },
+    });
+    agents.push(agent);
+    const lag = (): number | null => metrics.gauges.filter((g) => g.metric === 'wfp_agent.source.lag').at(-1)?.value ?? null;
+    await until(() => (agent.checkpoint() ?? 0) >= 40_300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+
+    // Down: nothing is acknowledged, so the checkpoint stands still (bar the batch already answered) and the lag grows.
+    logs.set('down');
+    await sleep(500);
+    const checkpointAtOutage = agent.checkpoint()!;
+    await sleep(3500);
+    assert.equal(agent.checkpoint(), checkpointAtOutage, 'no checkpoint while the backend is down');
+    // The lag grows with the log during the outage (it froze at its value when the outage began before the
+    // source read the log's newest record on its own while the pump holds a batch): 4 s at 300/s, read with up to
+    // two 1 s intervals of delay (metrics export, refresh), so well over the 100-record batch in hand.
+    const lagDown = lag();
+    assert.ok(lagDown !== null && lagDown >= 400, `lag reported while down: ${lagDown}`);
+    assert.match(agent.stderr(), /Export failed; reading pauses until it recovers \(the event log keeps the events\)\./);
+    // The bridge's own "Reading paused" status (queue full) waits behind the batch the pump holds, for the same
+    // reason as the lag above, so the operator line here is the pump's.
+
+    // 503 storm, then 429 storm, each answered with Retry-After: 1.
+    const storm = async (status: '503' | '429'): Promise<number> => {
+      logs.set(status);
+      const from = Date.now();
+      await sleep(3000);
+      return logs.receiver.requests.filter((r) => r.path.endsWith('/v1/logs') && r.receivedAt >= from && r.receivedAt < from + 3000).length;
+    };
+    const requests503 = await storm('503');
+    const requests429 = await storm('429');
+    assert.equal(agent.checkpoint(), checkpointAtOutage, 'no checkpoint while the backend refuses');
+    // Retry-After: 1 honoured: about one attempt a second, never a hammering (8 in 3 s leaves room for timing).
+    assert.ok(requests503 >= 1 && requests503 <= 8, `${requests503} log requests in a 3 s 503 storm`);
+    assert.ok(requests429 >= 1 && requests429 <= 8, `${requests429} log requests in a 3 s 429 storm`);
+    const lagStorm = lag();
+    assert.ok(lagStorm !== null && lagStorm >= lagDown! + 1000, `lag still growing: ${lagDown} then ${lagStorm}`);
+    t.diagnostic(`checkpoint ${checkpointAtOutage} during the outage; lag ${lagDown} down, ${lagStorm} after the storms; log requests 503:${requests503} 429:${requests429}`);
+
+    // Back: catch-up to the end of the log, everything exported.
+    logs.set('up');
+    const backAt = Date.now();
+    await until(() => agent.checkpoint() === last, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    t.diagnostic(`caught up ${Date.now() - backAt} ms after the backend came back`);
+    assert.match(agent.stderr(), /Export recovered after \d+ failed flushes; reading resumes\./);
+    await until(() => lag() === 0, 10_000, () => `lag ${lag()} after the catch-up`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    const ids = recordIds(logs.receiver);
+    assert.deepEqual([...new Set(ids)].sort((a, b) => a - b), range(40_001, last), 'nothing lost');
+    assert.match(agent.stderr(), new RegExp(`Stopped: 6000 records read, 6000 acknowledged, 0 dropped; checkpoint at ${last}`));
+  });
+
+  it('malformed and unrenderable records interleaved with good ones: counted, reported, the pump never stops', { timeout: 120_000 }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    // Record k (from 0) cannot be rendered when k % 11 == 10, else is cut in half when k % 7 == 6 (SyntheticLog.cs).
+    const count = 2000;
+    const producer = { firstId: 60_001, count, backlog: 500, rate: 500, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates(), malformedEvery: 7, renderFailEvery: 11 };
+    const last = 60_000 + count;
+    const kinds = range(0, count - 1).map((k) => (k % 11 === 10 ? 'unrenderable' : k % 7 === 6 ? 'malformed' : 'good'));
+    const good = kinds.flatMap((kind, k) => (kind === 'good' ? [60_001 + k] : []));
+    const malformed = kinds.filter((kind) => kind === 'malformed').length;
+    const unrenderable = kinds.filter((kind) => kind === 'unrenderable').length;
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, source: { batch_size: 100, max_delay_ms: 50 }, extraYaml: 'metrics:\n  export_interval_ms: 1000' });
+    agents.push(agent);
+    await until(() => agent.checkpoint() === last, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    const dropped = (reason: string): number | undefined =>
+      receiver.points.filter((p) => p.metric === 'wfp_agent.source.records_dropped' && p.attributes['reason'] === reason).at(-1)?.value;
+    await until(() => dropped('undecodable') === malformed && dropped('render_failed') === unrenderable, 10_000, () => `records_dropped undecodable=${dropped('undecodable')} render_failed=${dropped('render_failed')}`);
+    // A clean stop, but records were dropped: run exits 1 (EXIT_PROBLEMS) so a caller can see it.
+    assert.equal(await agent.stop('SIGTERM'), 1, agent.stderr());
+    t.diagnostic(`${good.length} good, ${malformed} malformed, ${unrenderable} unrenderable`);
+    assert.deepEqual(recordIds(receiver).sort((a, b) => a - b), good, 'every good record once, none of the bad ones');
+    const err = agent.stderr();
+    const renderLines = err.split('\n').filter((l) => /Record \d+ could not be rendered and was skipped/.test(l));
+    assert.ok(renderLines.length >= 1 && renderLines.length <= unrenderable, `${renderLines.length} render-failure lines`);
+    const stopped = /Stopped: (\d+) records read, (\d+) acknowledged, (\d+) dropped; checkpoint at (\d+)\./.exec(err);
+    assert.ok(stopped !== null, err);
+    assert.deepEqual(stopped.slice(1).map(Number), [count - unrenderable, count - unrenderable, malformed, last]);
+  });
+
+  it('checkpoint folder read-only, then full (ENOSPC), then writable again: reported, export goes on, the checkpoint catches up', { timeout: 120_000, skip: tmpfsSkip }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    // The state folder is a 512 KiB tmpfs: remounted read-only for one fault, filled up for the other.
+    const stateDir = mkdtempSync(join(tmpdir(), 'wfp-state-tmpfs-'));
+    assert.equal(mount(['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', stateDir]), null);
+    cleanups.push(() => {
+      spawnSync('umount', ['-l', stateDir]);
+      rmSync(stateDir, { recursive: true, force: true });
+    });
+    const producer = { firstId: 80_001, count: 4500, backlog: 300, rate: 300, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
+    const last = 80_000 + 4500;
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, stateDir, source: { batch_size: 100, max_delay_ms: 50 } });
+    agents.push(agent);
+    await until(() => (agent.checkpoint() ?? 0) >= 80_300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+
+    const fault = async (name: string, inject: () => void, heal: () => void, error: RegExp): Promise<void> => {
+      inject();
+      await sleep(300);
+      const held = agent.checkpoint()!;
+      const receivedBefore = recordIds(receiver).length;
+      await sleep(2000);
+      assert.equal(agent.checkpoint(), held, `${name}: the checkpoint file keeps its last good content`);
+      assert.ok(recordIds(receiver).length >= receivedBefore + 300, `${name}: export goes on (${recordIds(receiver).length - receivedBefore} records in 2 s)`);
+      assert.match(agent.stderr(), error, name);
+      heal();
+      await until(() => (agent.checkpoint() ?? 0) > held + 100, 10_000, () => `${name}: checkpoint ${agent.checkpoint()} after healing; stderr:\n${agent.stderr()}`);
+      t.diagnostic(`${name}: checkpoint held at ${held}, then ${agent.checkpoint()}`);
+    };
+    const writeFailed = (code: string): RegExp => new RegExp(`The checkpoint could not be written; a restart may send some events twice\\. error=.*${code}`);
+    await fault(
+      'read-only',
+      () => assert.equal(mount(['-o', 'remount,ro', stateDir]), null),
+      () => assert.equal(mount(['-o', 'remount,rw', stateDir]), null),
+      writeFailed('EROFS'),
+    );
+    const filler = join(stateDir, 'filler');
+    await fault(
+      'disk full',
+      () => {
+        // Fill the tmpfs to the last byte: writeFileSync throws ENOSPC once it is full.
+        try {
+          writeFileSync(filler, Buffer.alloc(1024 * 1024));
+        } catch (error) {
+          assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
+        }
+      },
+      () => rmSync(filler),
+      writeFailed('ENOSPC'),
+    );
+    await until(() => agent.checkpoint() === last, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    assert.deepEqual([...new Set(recordIds(receiver))].sort((a, b) => a - b), range(80_001, last), 'nothing lost');
+    assert.equal(JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).channels.Security.record_id, last);
+  });
+
+  it('a corrupt checkpoint at start: one line, the configured start position applies, a good checkpoint is written', { timeout: 60_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const stateDir = mkdtempSync(join(tmpdir(), 'wfp-corrupt-'));
+    cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
+    writeFileSync(join(stateDir, 'checkpoint.json'), '{"version":1,"channels":{"Security":{"record_id":');
+    const producer = { firstId: 90_001, backlog: 400, rate: 0, mix: { '5157': 1 }, templates: blockTemplates() };
+    const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, stateDir, source: { start_position: 'beginning' } });
+    agents.push(agent);
+    await until(() => agent.checkpoint() === 90_400, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    const lines = agent.stderr().split('\n').filter((l) => l.includes('checkpoint is'));
+    assert.equal(lines.length, 1, agent.stderr());
+    assert.match(lines[0]!, /^wfp-agent run: The checkpoint is corrupt \(.+\); the configured start position applies\.$/);
+    assert.deepEqual(recordIds(receiver).sort((a, b) => a - b), range(90_001, 90_400));
+  });
+
+  it('log wrapped, then cleared, while the agent was stopped: each loss reported once with its range and count', { timeout: 90_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const first = startSyntheticAgent({ producer: { firstId: 100, backlog: 10, templates: blockTemplates() }, receiverUrl: receiver.url });
+    agents.push(first);
+    await until(() => first.checkpoint() === 109, 60_000, () => `checkpoint ${first.checkpoint()}; stderr:\n${first.stderr()}`);
+    assert.equal(await first.stop('SIGTERM'), 0, first.stderr());
+    // Stopped while 100..159 were written and the log wrapped so that 130 is the oldest: 110..129 are gone.
+    const restart = { receiverUrl: receiver.url, stateDir: first.stateDir, source: { start_position: 'checkpoint' } };
+    const second = startSyntheticAgent({ ...restart, producer: { firstId: 100, backlog: 60, wrapAt: 159, wrapOldest: 130, templates: blockTemplates() } });
+    agents.push(second);
+    await until(() => second.checkpoint() === 159, 60_000, () => `checkpoint ${second.checkpoint()}; stderr:\n${second.stderr()}`);
+    assert.equal(await second.stop('SIGTERM'), 0, second.stderr());
+    const wrapped = second.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    assert.equal(wrapped.length, 1, second.stderr());
+    assert.match(wrapped[0]!, /The log wrapped before records 110\.\.129 were read: up to 20 /);
+    // Stopped again while the log was cleared after 159 (unread 160..170 gone), then 1 (the 1102)..5 written.
+    const third = startSyntheticAgent({ ...restart, producer: { firstId: 100, backlog: 76, clearAfter: 170, templates: blockTemplates() } });
+    agents.push(third);
+    await until(() => third.checkpoint() === 5, 60_000, () => `checkpoint ${third.checkpoint()}; stderr:\n${third.stderr()}`);
+    assert.equal(await third.stop('SIGTERM'), 0, third.stderr());
+    const cleared = third.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    assert.equal(cleared.length, 1, third.stderr());
+    assert.match(cleared[0]!, /The log was cleared after record 159 was read/);
+    assert.match(third.stderr(), /The Security log was cleared \(event 1102, record 1\)\./);
+    assert.deepEqual(recordIds(receiver), [...range(100, 109), ...range(130, 159), ...range(1, 5)]);
+  });
+
+  // Found by this test: with the bridge's blocking queue, a wrap under a running subscription in an outage went
+  // unreported (the watcher goes on from the oldest record left, and loss was judged only at (re)subscription).
+  // The source now compares the first record of a batch with the last one delivered and the log's oldest record.
+  it('log wrapped under a running agent during an export outage: the overwritten records are reported with the right count', { timeout: 90_000 }, async (t) => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    const logs = await switchableBackend();
+    // 500/s into a log that keeps 400 records; a 3 s outage lets the writer overwrite what the agent has not read.
+    // The log starts writing 2 s from now, once the agent is up, so that nothing is overwritten before it starts.
+    const producer = { firstId: 1, count: 4000, backlog: 0, rate: 500, startUnixMs: Date.now() + 2000, maxRecords: 400, mix: { '5157': 1 }, templates: blockTemplates() };
+    const agent = startSyntheticAgent({
+      producer,
+      receiverUrl: logs.url,
+      source: { batch_size: 50, max_delay_ms: 50, queue_bound: 100, backoff_initial_ms: 50, backoff_max_ms: 500 },
+      otlp: { timeout_ms: 1000 },
+      extraYaml: 'metrics:\n  export_interval_ms: 1000',
+    });
+    agents.push(agent);
+    await until(() => (agent.checkpoint() ?? 0) >= 300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    logs.set('503');
+    await sleep(3000);
+    logs.set('up');
+    await until(() => agent.checkpoint() === 4000, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+    const lost = (): number | undefined =>
+      logs.receiver.points.filter((p) => p.metric === 'wfp_agent.source.records_possibly_lost' && p.attributes['reason'] === 'overwritten').at(-1)?.value;
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.stderr());
+    const received = new Set(recordIds(logs.receiver));
+    const missing = range(1, 4000).filter((id) => !received.has(id));
+    assert.notEqual(lost(), undefined, `no records_possibly_lost point; ${missing.length} missing; stderr:\n${agent.stderr()}`);
+    const lines = agent.stderr().split('\n').filter((l) => l.includes('Possible loss'));
+    t.diagnostic(`${missing.length} never received (${missing[0]}..${missing.at(-1)}); records_possibly_lost ${lost()}; ${lines.join(' | ')}`);
+    assert.ok(missing.length > 0, 'the outage outlasted the log');
+    const reported = lines.map((l) => /up to (\d+) /.exec(l)).map((m) => Number(m?.[1] ?? NaN));
+    assert.equal(reported.reduce((a, b) => a + b, 0), missing.length, 'the reported count is exactly what never arrived');
+    assert.equal(lost(), missing.length, 'and so is the counter');
+  });
+
+  it('SIGTERM and SIGINT in the middle of a live tail: exit 0 within stop_timeout_ms, the checkpoint written and exported', { timeout: 90_000 }, async () => {
+    assert.equal(syntheticAgentUnavailable(), null);
+    for (const [signal, firstId] of [['SIGTERM', 100_001], ['SIGINT', 110_001]] as const) {
+      const receiver = await startOtlpReceiver();
+      receivers.push(receiver);
+      const producer = { firstId, backlog: 200, rate: 400, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
+      const agent = startSyntheticAgent({ producer, receiverUrl: receiver.url, source: { batch_size: 100, max_delay_ms: 50, stop_timeout_ms: 3000 } });
+      agents.push(agent);
+      await until(() => (agent.checkpoint() ?? 0) >= firstId + 400, 60_000, () => `${signal}: checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
+      const stoppedAt = Date.now();
+      const code = await agent.stop(signal, 10_000);
+      const took = Date.now() - stoppedAt;
+      assert.equal(code, 0, agent.stderr());
+      assert.ok(took < 3000, `${signal}: exited ${took} ms after the signal`);
+      assert.match(agent.stderr(), new RegExp(`Stopping \\(${signal}\\): flushing the batch in hand and writing the checkpoint\\.`));
+      const stopped = /Stopped: (\d+) records read, (\d+) acknowledged, 0 dropped; checkpoint at (\d+)\./.exec(agent.stderr());
+      assert.ok(stopped !== null, agent.stderr());
+      const checkpoint = agent.checkpoint()!;
+      assert.equal(Number(stopped[3]), checkpoint, `${signal}: the file holds what the summary says`);
+      assert.equal(Number(stopped[1]), Number(stopped[2]), `${signal}: everything read was acknowledged`);
+      assert.deepEqual([...new Set(recordIds(receiver))].sort((a, b) => a - b), range(firstId, checkpoint), `${signal}: exported up to the checkpoint`);
+    }
+  });
+});
