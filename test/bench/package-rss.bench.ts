@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { assetUrlPlugin } from '../../deploy/windows/build/bundle-agent.ts';
 import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
-import { blockTemplates, startSyntheticAgent, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
+import { blockTemplates, EDGE_JS, startSyntheticAgent, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -107,11 +107,22 @@ const PROBES: ReadonlyArray<readonly [string, string]> = [
   ['+ OTel SDK + exporters (agent/export)', `import * as exportStage from './agent/export/index.ts'; keep.push(exportStage);`],
   ['+ rest of run (its modules, not started)', `import * as run from './agent/cli/commands/run-command.ts'; keep.push(run);`],
 ];
+// Not cumulative: Node + edge-js + the CLR with the bridge assembly loaded and called once (on Linux CoreCLR, the
+// stand-in for the .NET Framework 4.8 CLR that edge-js hosts on Windows).
+const CLR_PROBE = [
+  'node + edge-js + CLR + bridge (no agent code)',
+  `import { bridgeProducer, createEdgeBridgeHost } from './agent/bridge/index.ts';
+   const host = createEdgeBridgeHost({ edgeModule: ${JSON.stringify(EDGE_JS)}, producer: bridgeProducer({ backlog: 1, templates: {} }) });
+   if (!host.ok) throw new Error(host.error);
+   const stats = await host.value.syntheticStats();
+   if (!stats.ok) throw new Error(stats.error);
+   keep.push(host.value);`,
+] as const;
 const PROBE_TAIL = `setTimeout(() => process.stdout.write(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'), 3000);`;
 
 async function buildProbe(index: number): Promise<string> {
   const outfile = join(agentDir, `.rss-probe-${index}.mjs`);
-  const imports = PROBES.slice(0, index + 1).map(([, code]) => code);
+  const imports = index < PROBES.length ? PROBES.slice(0, index + 1).map(([, code]) => code) : [CLR_PROBE[1]];
   await build({
     stdin: { contents: [`import { readFileSync } from 'node:fs'; const keep = []; globalThis.keep = keep;`, ...imports, PROBE_TAIL].join('\n'), resolveDir: ROOT, loader: 'ts', sourcefile: 'rss-probe.ts' },
     absWorkingDir: ROOT,
@@ -133,13 +144,14 @@ async function buildProbe(index: number): Promise<string> {
 const probeFiles: string[] = [];
 try {
   for (let i = 0; i < PROBES.length; i += 1) probeFiles.push(await buildProbe(i));
+  const runUnavailable = syntheticAgentUnavailable();
+  if (runUnavailable === null) probeFiles.push(await buildProbe(PROBES.length));
   // Warm the repository's compile cache, as an installed agent's second start would be.
   peakRssKb([launcher, '--version']);
   peakRssKb([bundle, '--version']);
-  const runUnavailable = syntheticAgentUnavailable();
   const floor: number[] = [];
   const figures = { bundleStart: [] as number[], bundleStatus: [] as number[], bundleRest: [] as number[], runRest: [] as number[], repoStart: [] as number[], repoRest: [] as number[] };
-  const probes = PROBES.map(() => [] as number[]);
+  const probes = probeFiles.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i += 1) {
     floor.push(peakRssKb(['-e', '0']));
     figures.bundleStart.push(peakRssKb([bundle, '--version']));
@@ -171,6 +183,7 @@ try {
     process.stdout.write(`  ${label.padEnd(42)} ${String(m).padStart(6)}${delta}\n`);
     previous = m;
   });
+  if (runUnavailable === null) process.stdout.write(`  ${CLR_PROBE[0].padEnd(42)} ${String(mb(median(probes[PROBES.length] ?? []))).padStart(6)}  (separate, vs node alone)\n`);
   process.stdout.write(
     `bundle_start_mb=${mb(median(figures.bundleStart))} bundle_status_mb=${mb(median(figures.bundleStatus))} bundle_rest_mb=${mb(median(figures.bundleRest))} ` +
       `run_rest_mb=${runUnavailable === null ? mb(median(figures.runRest)) : 'NaN'} repo_start_mb=${mb(median(figures.repoStart))} repo_rest_mb=${mb(median(figures.repoRest))}\n`,
