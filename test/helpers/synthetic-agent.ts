@@ -70,6 +70,10 @@ export interface SyntheticAgentOptions {
   readonly otlp?: Readonly<Record<string, string | number>>;
   /** Extra arguments after `run` (e.g. --stop-on-stdin-eof). */
   readonly args?: readonly string[];
+  /** The agent's entry (default the repo's launcher; the package's bundle for test/bench/package-rss.bench.ts). */
+  readonly entry?: string;
+  /** Node options before the entry (e.g. the launcher's V8 flags, which a bundle does not set itself). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface SyntheticAgent {
@@ -117,7 +121,7 @@ export function startSyntheticAgent(options: SyntheticAgentOptions): SyntheticAg
   // startUnixMs fixed in the file and kept on a restart: the restarted agent sees the same simulated log, grown.
   const previous = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')).producer?.startUnixMs as number | undefined) : undefined;
   writeFileSync(specFile, JSON.stringify({ producer: { startUnixMs: previous ?? Date.now(), ...options.producer }, edgeJs: EDGE_JS }));
-  const child = spawn(process.execPath, [AGENT_CLI, 'run', ...(options.args ?? []), '--config', configFile, '--synthetic-source', specFile], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? AGENT_CLI, 'run', ...(options.args ?? []), '--config', configFile, '--synthetic-source', specFile], {
     cwd: ROOT,
     env: { ...process.env, WFP_AGENT_TEST_SYNTHETIC_SOURCE: '1', ...options.env },
     stdio: ['pipe', 'ignore', 'pipe'],

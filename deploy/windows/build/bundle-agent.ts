@@ -43,7 +43,8 @@ export function rewriteAssetUrls(source: string, modulePath: string, root: strin
   });
 }
 
-function assetUrlPlugin(root: string): Plugin {
+/** esbuild plugin applying rewriteAssetUrls to the agent's modules (also used by test/bench/package-rss.bench.ts). */
+export function assetUrlPlugin(root: string): Plugin {
   return {
     name: 'wfp-asset-urls',
     setup(b) {
