@@ -172,11 +172,15 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     const lost = Math.max(0, checkpoint - seen - t.summaryCount);
     const figures = `rate=${rate} seconds=${seconds} events=${total} lost=${lost} cpu_pct=${cpuPct.toFixed(1)} peak_rss_mb=${(final?.peakRssMb ?? Number.NaN).toFixed(0)} p99_latency_ms=${p99(t.latencies).toFixed(0)}`;
     const maxHeap = Math.max(...samples.map((x) => x.heapUsedMb));
+    // The agent at rest before the first record (started, subscribed, nothing to read): what the flood adds.
+    const idle = samples.filter((x) => !x.final && x.at >= producerStart - 3000 && x.at <= producerStart);
+    const idleCpuPct = idle.length < 2 ? Number.NaN : (100 * (idle.at(-1)!.cpuMs - idle[0]!.cpuMs)) / (idle.at(-1)!.at - idle[0]!.at);
+    const idleRss = idle.at(-1)?.rssMb ?? Number.NaN;
     const extra =
       `mode=${mode} log_records=${t.records} records_per_event=${(t.records / total).toFixed(4)} summaries=${t.summaries} ` +
       `blocks_5157=${blocks} logged_5157=${t.blocks} duplicates=${t.duplicates} backlog=${total - checkpoint} ` +
       `drain_s=${((drainedAt - producerStart) / 1000).toFixed(1)} p50_latency_ms=${p50(t.latencies).toFixed(0)} ` +
-      `max_heap_used_mb=${maxHeap.toFixed(0)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
+      `max_heap_used_mb=${maxHeap.toFixed(0)} idle_rss_mb=${idleRss.toFixed(0)} idle_cpu_pct=${idleCpuPct.toFixed(1)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
       `receiver_requests=${t.requests} receiver_ms_avg=${(t.decodeMs / Math.max(1, t.requests)).toFixed(1)} agent_exit=${exit}`;
     return `${extra}\n${figures}`;
   } finally {

@@ -7,6 +7,7 @@ import { appendFileSync } from 'node:fs';
 const file = process.env.WFP_BENCH_PROBE;
 if (file) {
   const started = Date.now();
+  /** @param {boolean} final */
   const sample = (final) => {
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
