@@ -185,7 +185,7 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     return `${extra}\n${figures}`;
   } finally {
     receiver.close();
-    await agent.stop(5000);
+    await agent.dispose();
   }
 }
 

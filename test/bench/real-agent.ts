@@ -4,7 +4,7 @@
 // process's CPU time, RSS and heap from inside (JSON lines in a file).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
@@ -35,6 +35,8 @@ export interface RealAgent {
   checkpoint(): number;
   /** SIGTERM, then SIGKILL after timeoutMs. */
   stop(timeoutMs?: number): Promise<number | string>;
+  /** Stops the process and deletes its state folder (config, checkpoint, probe file). */
+  dispose(): Promise<void>;
 }
 
 export function realAgentUnavailable(): string | null {
@@ -94,6 +96,10 @@ export function startRealAgent(options: { producer: SyntheticProducerSpec; endpo
       } finally {
         clearTimeout(timer);
       }
+    },
+    async dispose() {
+      await this.stop(5000);
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

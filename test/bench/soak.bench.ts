@@ -95,6 +95,6 @@ try {
       `peak_rss_mb=${(final?.peakRssMb ?? Number.NaN).toFixed(0)} lag_records=${lag}\n`,
   );
 } finally {
-  await agent.stop(5000);
+  await agent.dispose();
   server.close();
 }
