@@ -1,20 +1,21 @@
-// `npm run bench:flood [-- --seconds S --rate R --mode log|aggregate --batch-size B]`: a packet-drop flood (a port scan: 5152s over 256 local ports,
-// one 5157 in 200) through the agent's production path in a child process (flood-agent.ts: run command, source,
-// pipeline, flood control, pump, OTel sink, checkpoint; the bridge is the TS synthetic one until the C# bridge's
-// producer can drive the real process) into an OTLP/protobuf receiver here. Once with `packet_drops: log`, once
-// with `aggregate`. Per mode one line; the `log` line last:
+// `npm run bench:flood [-- --seconds S --rate R --mode log|aggregate --batch-size B]`: a packet-drop flood (5152s
+// with one 5157 in 200, i.e. 100/s at 20,000/s) through the REAL agent process (real-agent.ts: `wfp-agent run` with
+// the service's V8 flags, the real net48 bridge on edge-js/CoreCLR with its synthetic producer; everything after the
+// producer is the production path) into an OTLP/protobuf receiver here. Once with `packet_drops: aggregate`, once
+// with `log`. Per mode one line of detail, then:
 //   rate=R seconds=S events=N lost=L cpu_pct=C peak_rss_mb=M p99_latency_ms=P
 // lost: events up to the agent's final checkpoint neither received as their own record nor counted in a received
 // summary; events after it were not read yet (`backlog`, read at the next start: at-least-once). cpu_pct: the agent
-// process's CPU time over its wall time (% of one core). Latency: from the time the record was written to the
-// synthetic log (its SystemTime) to its arrival here (aggregate: 5157 records only; summaries wait by design).
-import { fork } from 'node:child_process';
+// process's CPU time over wall time (% of one core) from the producer's first record until drained (or the drain
+// timeout). peak_rss_mb: the process's maxRSS. Latency: from the record's time in the synthetic log (when the
+// producer makes it available) to its arrival here (aggregate: 5157 records only; summaries wait by design).
+// The producer starts writing WARMUP_MS after the spawn, so the agent's start-up is not counted as latency.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { arch, cpus, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
-import type { FloodAgentReport, FloodSettings } from './flood-agent.ts';
+import { fixtureTemplate } from '../helpers/synthetic-agent.ts';
+import { machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +29,7 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 const BLOCK_EVERY = 200;
-const PORTS = 256;
+const WARMUP_MS = 8000;
 const DRAIN_TIMEOUT_MS = 120_000;
 
 interface Tally {
@@ -118,11 +119,13 @@ async function startReceiver(total: number): Promise<{ url: string; tally: Tally
 
 let settingsMode: 'log' | 'aggregate' = 'log';
 
-function p99(values: number[]): number {
+function percentile(values: number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }
+const p99 = (values: number[]): number => percentile(values, 0.99);
+const p50 = (values: number[]): number => percentile(values, 0.5);
 
 async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
   settingsMode = mode;
@@ -130,43 +133,67 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
   const blocks = Math.floor(total / BLOCK_EVERY);
   const receiver = await startReceiver(total);
   const batchSize = values['batch-size'] === undefined ? null : Number(values['batch-size']);
-  const settings: FloodSettings = { rate, seconds, mode, endpoint: receiver.url, ports: PORTS, blockEvery: BLOCK_EVERY, batchSize };
-  const child = fork(new URL('./flood-agent.ts', import.meta.url), [], {
-    env: { ...process.env, BENCH_FLOOD: JSON.stringify(settings) },
-    execArgv: ['--max-semi-space-size=16', '--v8-pool-size=1'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const report = new Promise<FloodAgentReport>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as FloodAgentReport));
-    child.once('exit', (code) => reject(new Error(`the agent process exited (${code}) without a report`)));
+  const producerStart = Date.now() + WARMUP_MS;
+  const agent = startRealAgent({
+    endpoint: receiver.url,
+    producer: {
+      rate,
+      count: total,
+      startUnixMs: producerStart,
+      mix: { '5152': BLOCK_EVERY - 1, '5157': 1 },
+      templates: { '5152': fixtureTemplate(5152), '5157': fixtureTemplate(5157) },
+    },
+    configYaml: [
+      `events: {packet_drops: ${mode}}`,
+      'metrics: {export_interval_ms: 10000}',
+      `source: {start_position: beginning${batchSize === null ? '' : `, batch_size: ${batchSize}`}}`,
+    ].join('\n'),
   });
   try {
     // Produce, then let the agent drain: every record (log) or every 5157 (aggregate: the drops are in the open
     // window until stop) received, or the drain timeout.
-    const until = Date.now() + seconds * 1000 + DRAIN_TIMEOUT_MS;
+    const until = producerStart + seconds * 1000 + DRAIN_TIMEOUT_MS;
     const drained = (): boolean => (mode === 'log' ? receiver.tally.records >= total : receiver.tally.blocks >= blocks);
-    while (!drained() && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    child.send('stop');
-    const r = await report;
-    if (r.exitCode !== 0) process.stderr.write(r.stderr);
+    while (!drained() && Date.now() < until && agent.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    const drainedAt = Date.now();
+    const exit = await agent.stop();
+    if (exit !== 0) process.stderr.write(agent.stderr());
+    const samples = agent.samples();
+    const final = samples.find((x) => x.final) ?? samples.at(-1);
+    // CPU over the flood: from the last sample before the producer's first record to the first one after drained.
+    const from = samples.filter((x) => !x.final && x.at <= producerStart).at(-1) ?? samples[0];
+    const to = samples.find((x) => !x.final && x.at >= drainedAt) ?? final;
+    const cpuPct = from === undefined || to === undefined || to.at === from.at ? Number.NaN : (100 * (to.cpuMs - from.cpuMs)) / (to.at - from.at);
+    const lifeCpuPct = final === undefined ? Number.NaN : (100 * final.cpuMs) / Math.max(1, final.t);
     const t = receiver.tally;
-    const checkpoint = Math.min(total, r.checkpoint);
+    const checkpoint = Math.min(total, agent.checkpoint());
     let seen = 0;
     for (let id = 1; id <= checkpoint; id++) seen += t.ids[id]!;
     const lost = Math.max(0, checkpoint - seen - t.summaryCount);
-    const figures = `rate=${rate} seconds=${seconds} events=${total} lost=${lost} cpu_pct=${((100 * r.cpuMs) / r.wallMs).toFixed(1)} peak_rss_mb=${r.peakRssMb.toFixed(0)} p99_latency_ms=${p99(t.latencies).toFixed(0)}`;
+    const figures = `rate=${rate} seconds=${seconds} events=${total} lost=${lost} cpu_pct=${cpuPct.toFixed(1)} peak_rss_mb=${(final?.peakRssMb ?? Number.NaN).toFixed(0)} p99_latency_ms=${p99(t.latencies).toFixed(0)}`;
+    const maxHeap = Math.max(...samples.map((x) => x.heapUsedMb));
+    // The agent at rest before the first record (started, subscribed, nothing to read): what the flood adds.
+    const idle = samples.filter((x) => !x.final && x.at >= producerStart - 3000 && x.at <= producerStart);
+    const idleCpuPct = idle.length < 2 ? Number.NaN : (100 * (idle.at(-1)!.cpuMs - idle[0]!.cpuMs)) / (idle.at(-1)!.at - idle[0]!.at);
+    const idleRss = idle.at(-1)?.rssMb ?? Number.NaN;
     const extra =
       `mode=${mode} log_records=${t.records} records_per_event=${(t.records / total).toFixed(4)} summaries=${t.summaries} ` +
       `blocks_5157=${blocks} logged_5157=${t.blocks} duplicates=${t.duplicates} backlog=${total - checkpoint} ` +
-      `flushes=${r.flushes} flush_ms_avg=${(r.flushMs / Math.max(1, r.flushes)).toFixed(1)} ` +
-      `receiver_requests=${t.requests} receiver_ms_avg=${(t.decodeMs / Math.max(1, t.requests)).toFixed(1)} agent_exit=${r.exitCode}`;
+      `drain_s=${((drainedAt - producerStart) / 1000).toFixed(1)} p50_latency_ms=${p50(t.latencies).toFixed(0)} ` +
+      `max_heap_used_mb=${maxHeap.toFixed(0)} idle_rss_mb=${idleRss.toFixed(0)} idle_cpu_pct=${idleCpuPct.toFixed(1)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
+      `receiver_requests=${t.requests} receiver_ms_avg=${(t.decodeMs / Math.max(1, t.requests)).toFixed(1)} agent_exit=${exit}`;
     return `${extra}\n${figures}`;
   } finally {
     receiver.close();
-    if (child.exitCode === null) child.kill();
+    await agent.dispose();
   }
 }
 
-process.stdout.write(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${platform()} ${release()} ${arch()}, Node ${process.version}\n`);
+const unavailable = realAgentUnavailable();
+if (unavailable !== null) {
+  process.stderr.write(`bench:flood: ${unavailable}\n`);
+  process.exit(2);
+}
+process.stdout.write(`${machineLine()}\n`);
 const modes: ('log' | 'aggregate')[] = values.mode === 'log' || values.mode === 'aggregate' ? [values.mode] : ['aggregate', 'log'];
 for (const mode of modes) process.stdout.write(`${await runMode(mode)}\n`);
