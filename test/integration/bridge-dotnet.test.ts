@@ -2,37 +2,21 @@
 // the xunit tests of its portable code pass on net10.0. Skips only when `dotnet` is absent (CI has it).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { DOTNET_TEST_TIMEOUT_MS, REPO_ROOT, dotnet, hasDotnet as hasDotnetSdk } from '../helpers/dotnet.ts';
 import { createEdgeBridgeHost, DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
 import type { BridgeMessage, BridgeStartOptions } from '../../agent/bridge/index.ts';
 import { needs } from '../helpers/test-dependency.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = REPO_ROOT;
 const BRIDGE = join(ROOT, 'agent/bridge/dotnet/WfpBridge/WfpBridge.csproj');
 const TESTS = join(ROOT, 'test/unit/bridge/WfpBridge.Tests/WfpBridge.Tests.csproj');
 const EDGE = join(ROOT, '.tools/edge-js/node_modules/edge-js');
 const EDGE_FAILED = join(ROOT, '.tools/edge-js/FAILED');
-const ENV = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
 
-interface Run {
-  readonly code: number;
-  readonly output: string;
-}
 
-function dotnet(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('dotnet', args, { cwd: ROOT, env: ENV, timeout: 480_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-const DOTNET_TEST_TIMEOUT_MS = 540_000;
-const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
+const hasDotnet = await hasDotnetSdk();
 const skip = needs('dotnet (.NET SDK)', hasDotnet ? null : 'dotnet is not on PATH: the bridge build and xunit tests need the .NET SDK (test/setup/steps/10-dotnet.sh)');
 // The step's marker for this edge-js and this Node, not the native module alone: a build can link
 // edge_coreclr.node and still fail on the managed bootstrap, and that half-built edge-js cannot load an assembly.

@@ -3,34 +3,19 @@
 // the real agent on Linux Node. Under CI a missing `dotnet` is a failure; elsewhere a skip that says why.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { DOTNET_ENV, REPO_ROOT, dotnet, hasDotnet as hasDotnetSdk } from '../helpers/dotnet.ts';
 import { ensureBridgeAssembly, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = REPO_ROOT;
 const HOST_DIR = join(ROOT, 'deploy/windows/service/WfpAgentService');
 const HOST = join(HOST_DIR, 'WfpAgentService.csproj');
 const HOST_EXE = join(HOST_DIR, 'bin/Release/net48/WfpAgentService.exe');
 const TESTS = join(ROOT, 'test/unit/service/WfpAgentService.Tests/WfpAgentService.Tests.csproj');
-const ENV = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
 
-interface Run {
-  readonly code: number;
-  readonly output: string;
-}
 
-function dotnet(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('dotnet', args, { cwd: ROOT, env, timeout: 480_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-const hasDotnet = await new Promise<boolean>((resolve) => execFile('dotnet', ['--version'], { env: ENV }, (error) => resolve(error === null)));
+const hasDotnet = await hasDotnetSdk();
 const inCi = (process.env['CI'] ?? '') !== '';
 const skip = hasDotnet || inCi ? false : 'dotnet is not on PATH: the service host build and its xunit tests need the .NET SDK (CI installs it)';
 
@@ -44,7 +29,7 @@ const v8Flags = (line: string): string[] => line.split(/\s+/).filter((w) => /^--
 
 async function xunit(filter: string): Promise<{ passed: number }> {
   const node = join(ROOT, 'node_modules/.bin/node');
-  const run = await dotnet(['test', TESTS, '-nologo', '--filter', filter], { ...ENV, WFP_TEST_NODE: node });
+  const run = await dotnet(['test', TESTS, '-nologo', '--filter', filter], { ...DOTNET_ENV, WFP_TEST_NODE: node });
   assert.equal(run.code, 0, run.output);
   const summary = /Failed:\s+(\d+), Passed:\s+(\d+), Skipped:\s+(\d+), Total:\s+(\d+)/.exec(run.output);
   assert.ok(summary !== null, `no xunit summary in:\n${run.output}`);
