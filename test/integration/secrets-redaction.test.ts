@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { main } from '../../agent/cli/main.ts';
 import { createRunCommand } from '../../agent/cli/commands/run-command.ts';
 import { redactingIo } from '../../agent/cli/command.ts';
-import { createBasicEnricher } from '../../agent/enrich/index.ts';
 import { createOtelTelemetrySink } from '../../agent/export/index.ts';
 import { forgetSecrets, redactSecrets, rememberSecret } from '../../agent/shared/index.ts';
-import { metrics as otelMetrics } from '@opentelemetry/api';
 import { captureIo } from '../helpers/capture-io.ts';
 import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../helpers/fake-bridge.ts';
 import { blockEvents, tempStateDir, waitFor } from '../helpers/live-agent.ts';
@@ -20,6 +18,7 @@ import { fixture } from '../helpers/fixtures.ts';
 import { protoUnavailable, startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { needs } from '../helpers/test-dependency.ts';
+import { testRunDeps } from '../helpers/run-deps.ts';
 
 const ENV_SECRET = 'env-planted-S3CRET-7c1f9a';
 const YAML_SECRET = 'yaml-literal-S3CRET-42aa';
@@ -103,18 +102,16 @@ describe('secrets never reach an output', { skip: needs('OTLP .proto files', pro
     const stop = new AbortController();
     const io = captureIo(ENV);
     let failures = 0;
-    const command = createRunCommand({
-      platform: 'win32',
-      openBridge: async () => ({ ok: true, value: bridge }),
-      createSink: async (config, cio) => {
-        const created = await createOtelTelemetrySink({ config, env: (n) => cio.env[n], write: cio.stdout });
-        return created.ok ? created : { ok: false, error: created.problems.join('; ') };
-      },
-      createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
-      createAudit: () => ({ ok: true, value: null }),
-      meterProvider: () => otelMetrics.getMeterProvider(),
-      stopSignal: () => stop.signal,
-    });
+    const command = createRunCommand(
+      testRunDeps({
+        openBridge: async () => ({ ok: true, value: bridge }),
+        createSink: async (config, cio) => {
+          const created = await createOtelTelemetrySink({ config, env: (n) => cio.env[n], write: cio.stdout });
+          return created.ok ? created : { ok: false, error: created.problems.join('; ') };
+        },
+        stopSignal: () => stop.signal,
+      }),
+    );
     const running = command.run(['--config', configFile('run.yaml', receiver.url)], redactingIo(io));
     try {
       await waitFor(() => (failures = (io.err().match(/401/g) ?? []).length) > 0, 15_000).catch((e: unknown) => {

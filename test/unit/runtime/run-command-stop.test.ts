@@ -6,16 +6,15 @@ import { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { metrics as otelMetrics } from '@opentelemetry/api';
 import { createRunCommand } from '../../../agent/cli/commands/run-command.ts';
 import type { RunDeps, StopSignalOptions } from '../../../agent/cli/commands/run-command.ts';
 import { createStopChannel } from '../../../agent/cli/stop-channel.ts';
-import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
 import type { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import { runDepsWith } from '../../helpers/run-deps.ts';
 
 function configFile(stateDir: string, extra = ''): string {
   const file = join(stateDir, 'agent.yaml');
@@ -33,18 +32,7 @@ function stdinStop(stdin: PassThrough, asked: StopSignalOptions[]): RunDeps['sto
   };
 }
 
-function deps(bridge: FakeBridge, sink: InMemorySink, overrides: Partial<RunDeps>): RunDeps {
-  return {
-    platform: 'win32',
-    openBridge: async () => ({ ok: true, value: bridge }),
-    createSink: async () => ({ ok: true, value: sink }),
-    createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
-    createAudit: () => ({ ok: true, value: null }),
-    meterProvider: () => otelMetrics.getMeterProvider(),
-    stopSignal: () => new AbortController().signal,
-    ...overrides,
-  };
-}
+const deps = (bridge: FakeBridge, sink: InMemorySink, overrides: Partial<RunDeps>): RunDeps => runDepsWith(bridge, sink, overrides);
 
 describe('wfp-agent run: stop', () => {
   it('stops when standard input closes (--stop-on-stdin-eof), after exporting and checkpointing', { timeout: 20_000 }, async () => {

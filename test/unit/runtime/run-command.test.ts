@@ -2,10 +2,8 @@ import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { metrics as otelMetrics } from '@opentelemetry/api';
 import { createRunAudit, createRunCommand, createRunEnrichment, runCommand } from '../../../agent/cli/commands/run-command.ts';
 import { parseConfig } from '../../../agent/config/index.ts';
-import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../../helpers/fake-bridge.ts';
@@ -14,19 +12,9 @@ import type { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import type { AgentConfig } from '../../../agent/config/index.ts';
 import { blockEvents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 import { fixture } from '../../helpers/fixtures.ts';
+import { testRunDeps } from '../../helpers/run-deps.ts';
 
-function deps(overrides: Partial<RunDeps>): RunDeps {
-  return {
-    platform: 'win32',
-    openBridge: async () => ({ ok: false, error: 'no bridge in this test' }),
-    createSink: async () => ({ ok: true, value: createInMemorySink() }),
-    createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
-    createAudit: () => ({ ok: true, value: null }),
-    meterProvider: () => otelMetrics.getMeterProvider(),
-    stopSignal: () => new AbortController().signal,
-    ...overrides,
-  };
-}
+const deps = testRunDeps;
 
 function configFile(stateDir: string, extra = ''): string {
   const file = join(stateDir, 'agent.yaml');

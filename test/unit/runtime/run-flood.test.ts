@@ -3,29 +3,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { metrics as otelMetrics } from '@opentelemetry/api';
 import { createRunCommand } from '../../../agent/cli/commands/run-command.ts';
 import type { RunDeps } from '../../../agent/cli/commands/run-command.ts';
-import { createBasicEnricher } from '../../../agent/enrich/index.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { FakeBridge, FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { createInMemorySink } from '../../helpers/in-memory-sink.ts';
 import type { InMemorySink } from '../../helpers/in-memory-sink.ts';
 import { msDocs, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import { runDepsWith } from '../../helpers/run-deps.ts';
 
 const T = { timeout: 20_000 };
 
-function deps(bridge: FakeBridge, sink: InMemorySink, stop: AbortSignal): RunDeps {
-  return {
-    platform: 'win32',
-    openBridge: async () => ({ ok: true, value: bridge }),
-    createSink: async () => ({ ok: true, value: sink }),
-    createEnrichment: () => ({ ok: true, value: { enricher: createBasicEnricher(), start: async () => undefined, shutdown: async () => undefined } }),
-    createAudit: () => ({ ok: true, value: null }),
-    meterProvider: () => otelMetrics.getMeterProvider(),
-    stopSignal: () => stop,
-  };
-}
+const deps = (bridge: FakeBridge, sink: InMemorySink, stop: AbortSignal): RunDeps => runDepsWith(bridge, sink, { stopSignal: () => stop });
 
 function configFile(stateDir: string, events: string): string {
   const file = join(stateDir, 'agent.yaml');
