@@ -80,15 +80,15 @@ export function createFloodControl(settings: FloodSettings): FloodControl {
     offer(p, position, nowMs) {
       if (p.disposition === 'aggregated') {
         hold(position, nowMs);
-        return drops.add(p.record) === 'aggregated' ? 'aggregated' : 'aggregate-overflow';
+        return drops.add(p) === 'aggregated' ? 'aggregated' : 'aggregate-overflow';
       }
       if (p.disposition !== 'logged') return p.disposition;
       const eventId = p.event.raw.eventId;
       if (limiter.admit(eventId, nowMs)) return 'logged';
       hold(position, nowMs);
       const known = suppressed.get(eventId);
-      if (known !== undefined) addToTally(known.tally, p.record);
-      else suppressed.set(eventId, { first: p.record, tally: startTally(p.record) });
+      if (known !== undefined) addToTally(known.tally, p.event.raw.time);
+      else suppressed.set(eventId, { first: p.record, tally: startTally(p.event.raw.time, p.event.raw.recordId) });
       return 'suppressed';
     },
     closeDue(nowMs) {

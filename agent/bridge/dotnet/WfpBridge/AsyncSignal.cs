@@ -10,9 +10,14 @@ namespace WfpBlockAgent.Bridge
     {
         private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(0, 1);
         private int _set;
+        private long _sets;
+
+        /// <summary>Set() calls so far (tests: how often a waiter is woken).</summary>
+        public long Sets => Interlocked.Read(ref _sets);
 
         public void Set()
         {
+            Interlocked.Increment(ref _sets);
             if (Interlocked.Exchange(ref _set, 1) == 0) _semaphore.Release();
         }
 
