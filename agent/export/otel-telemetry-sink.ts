@@ -233,6 +233,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
   const flush = async (what: 'all' | 'logs' = 'all'): Promise<FlushResult> => {
     const withMetrics = what === 'all';
     const problems: unknown[] = [];
+    recorder?.flushPending();
     // What failed before goes again first (the SDK forgot it); then both signals at once: against a backend
     // that is down, each waits out its own export timeout.
     await Promise.all(logExporters.map((e) => e.resendPending()));
@@ -295,6 +296,7 @@ export async function createOtelTelemetrySink(options: OtelSinkOptions): Promise
       flush,
       shutdown(): Promise<void> {
         shutdownPromise ??= (async () => {
+          recorder?.flushPending();
           await loggerProvider.shutdown().catch(() => undefined);
           // The readers export once more on shutdown; when the backend just failed, that last push fails at once
           // (the SDK's retry timers would otherwise keep the process alive for another export timeout).

@@ -140,6 +140,7 @@ export function createLivePump(options: LivePumpOptions): LivePump {
     read += items.length;
     metrics.read(items.length);
     let undecodable = 0;
+    const notLogged = new Map<string, { verdict: 'aggregated' | 'aggregate-overflow' | 'suppressed'; eventId: number; count: number }>();
     const now = clock();
     for (const item of items) {
       const outcome = options.process(item);
@@ -152,8 +153,15 @@ export function createLivePump(options: LivePumpOptions): LivePump {
       if (verdict === 'not-collected') continue;
       metricsDirty = true;
       sink.emit(p.event, p.enrichment, verdict === 'logged' ? p.record : null);
-      if (verdict === 'aggregated' || verdict === 'aggregate-overflow' || verdict === 'suppressed') metrics.notLogged(verdict, p.event.raw.eventId);
+      if (verdict === 'aggregated' || verdict === 'aggregate-overflow' || verdict === 'suppressed') {
+        // Counted per batch: one counter add per (reason, event id) instead of one per event in a flood.
+        const key = `${verdict} ${p.event.raw.eventId}`;
+        const entry = notLogged.get(key);
+        if (entry === undefined) notLogged.set(key, { verdict, eventId: p.event.raw.eventId, count: 1 });
+        else entry.count++;
+      }
     }
+    for (const { verdict, eventId, count } of notLogged.values()) metrics.notLogged(verdict, eventId, count);
     if (undecodable > 0) {
       dropped += undecodable;
       metrics.dropped(undecodable, 'undecodable');

@@ -26,7 +26,7 @@ export interface PumpMetrics {
   dropped(count: number, reason: DropReason): void;
   error(type: ErrorType): void;
   /** One event flood control kept out of the logs (it is in a summary or a suppression count instead). */
-  notLogged(reason: NotLoggedReason, eventId: number): void;
+  notLogged(reason: NotLoggedReason, eventId: number, count?: number): void;
   /** Feed of the source's named events (loss, pauses, bridge errors, newest record for the lag). */
   observe(event: SourceEvent): void;
   /** Current lag in records, or null while unknown. */
@@ -68,7 +68,7 @@ export function createPumpMetrics(meterProvider: MeterProvider = otelMetrics.get
     },
     dropped: (count, reason) => dropCounter.add(count, { reason }),
     error: (type) => errors.add(1, { error_type: type }),
-    notLogged: (reason, eventId) => notLogged.add(1, { reason: reason === 'aggregate-overflow' ? 'aggregate_overflow' : reason, 'windows.event.id': eventId }),
+    notLogged: (reason, eventId, count = 1) => notLogged.add(count, { reason: reason === 'aggregate-overflow' ? 'aggregate_overflow' : reason, 'windows.event.id': eventId }),
     lag,
     observe(event) {
       switch (event.kind) {

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
 import { fixtureTemplate } from '../helpers/synthetic-agent.ts';
 import { machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
+import type { ProbeSample } from './real-agent.ts';
 
 const { values } = parseArgs({
   options: {
@@ -176,11 +177,20 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     const idle = samples.filter((x) => !x.final && x.at >= producerStart - 3000 && x.at <= producerStart);
     const idleCpuPct = idle.length < 2 ? Number.NaN : (100 * (idle.at(-1)!.cpuMs - idle[0]!.cpuMs)) / (idle.at(-1)!.at - idle[0]!.at);
     const idleRss = idle.at(-1)?.rssMb ?? Number.NaN;
+    const rest = idle.at(-1);
+    const idleText = rest === undefined ? '' : ` idle_heap_total_mb=${rest.heapTotalMb.toFixed(0)} idle_native_mb=${(rest.rssMb - rest.heapTotalMb - rest.externalMb).toFixed(0)}`;
+    // Where the memory is at the largest RSS sample: V8's heap (reserved and used), its external memory (buffers,
+    // edge-js), the rest native (CoreCLR, malloc, code).
+    const top = samples.filter((x) => !x.final).reduce<ProbeSample | undefined>((a, x) => (a === undefined || x.rssMb > a.rssMb ? x : a), undefined);
+    const topText =
+      top === undefined
+        ? ''
+        : ` top_rss_mb=${top.rssMb.toFixed(0)} top_heap_total_mb=${top.heapTotalMb.toFixed(0)} top_heap_used_mb=${top.heapUsedMb.toFixed(0)} top_external_mb=${top.externalMb.toFixed(0)} top_native_mb=${(top.rssMb - top.heapTotalMb - top.externalMb).toFixed(0)}`;
     const extra =
       `mode=${mode} log_records=${t.records} records_per_event=${(t.records / total).toFixed(4)} summaries=${t.summaries} ` +
       `blocks_5157=${blocks} logged_5157=${t.blocks} duplicates=${t.duplicates} backlog=${total - checkpoint} ` +
       `drain_s=${((drainedAt - producerStart) / 1000).toFixed(1)} p50_latency_ms=${p50(t.latencies).toFixed(0)} ` +
-      `max_heap_used_mb=${maxHeap.toFixed(0)} idle_rss_mb=${idleRss.toFixed(0)} idle_cpu_pct=${idleCpuPct.toFixed(1)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
+      `max_heap_used_mb=${maxHeap.toFixed(0)}${topText} idle_rss_mb=${idleRss.toFixed(0)}${idleText} idle_cpu_pct=${idleCpuPct.toFixed(1)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
       `receiver_requests=${t.requests} receiver_ms_avg=${(t.decodeMs / Math.max(1, t.requests)).toFixed(1)} agent_exit=${exit}`;
     return `${extra}\n${figures}`;
   } finally {

@@ -35,7 +35,12 @@ async function record(events: readonly ProcessedEvent[], appLimit: number, cardi
     views: [{ instrumentName: 'wfp.*', aggregationCardinalityLimit: cardinalityLimit }],
   });
   const recorder = createMetricRecorder(provider.getMeter('test'), { appCardinalityLimit: appLimit });
-  for (const e of events) recorder.record(e.event, e.enrichment);
+  // Flushed every 7 events and at the end: coalesced counts must add up across flushes.
+  events.forEach((e, i) => {
+    recorder.record(e.event, e.enrichment);
+    if (i % 7 === 6) recorder.flushPending();
+  });
+  recorder.flushPending();
   const { resourceMetrics } = await reader.collect();
   const series: { name: string; unit: string; monotonic: boolean; value: number; attributes: Record<string, unknown> }[] = [];
   for (const sm of resourceMetrics.scopeMetrics) {
@@ -86,6 +91,32 @@ describe('createMetricRecorder', () => {
     assert.equal(icmp?.attributes['network.transport'], undefined);
     assert.equal(icmp?.attributes['wfp.direction'], 'outbound');
     assert.equal(series.reduce((n, s) => n + s.value, 0), 16); // 2 connections + 14 drops; 5156 (allowed) not counted
+  });
+
+  it('holds the counts until flushPending, then gives the same series as one add per event', async () => {
+    const events = processed(['otrf/metasploit_procdump_lsass_memory_dump.wfp-subset.jsonl', 'ms-docs/event-5157.xml', 'ms-docs/event-5152.xml']);
+    const series = async (flushEvery: number, check?: (collect: () => Promise<string[]>) => Promise<void>): Promise<string[]> => {
+      const reader = new CollectingReader();
+      const provider = new MeterProvider({ readers: [reader] });
+      const recorder = createMetricRecorder(provider.getMeter('test'), { appCardinalityLimit: 200 });
+      const collect = async (): Promise<string[]> =>
+        (await reader.collect()).resourceMetrics.scopeMetrics
+          .flatMap((sm) => sm.metrics.flatMap((m) => (m as SumMetricData).dataPoints.map((p) => `${m.descriptor.name} ${p.value} ${JSON.stringify(p.attributes)}`)))
+          .sort();
+      events.forEach((e, i) => {
+        recorder.record(e.event, e.enrichment);
+        if ((i + 1) % flushEvery === 0) recorder.flushPending();
+      });
+      if (check !== undefined) await check(collect);
+      recorder.flushPending();
+      const out = await collect();
+      await provider.shutdown();
+      return out;
+    };
+    const perEvent = await series(1);
+    const coalesced = await series(Number.MAX_SAFE_INTEGER, async (collect) => assert.deepEqual(await collect(), [], 'nothing reaches the SDK before flushPending'));
+    assert.ok(perEvent.length >= 3, `too few series to tell anything: ${perEvent.length}`);
+    assert.deepEqual(coalesced, perEvent);
   });
 
   it('puts apps beyond the per-counter limit into the otel.metric.overflow series, keeping totals exact', async () => {
