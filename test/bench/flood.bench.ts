@@ -23,7 +23,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     rate: { type: 'string', default: '20000' },
     mode: { type: 'string' },
-    // source.batch_size for the agent (default: the config's default, 512).
+    // source.batch_size for the agent (default: the config's default, 256).
     'batch-size': { type: 'string' },
   },
 });
