@@ -153,10 +153,15 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
   try {
     // Produce, then let the agent drain: every record (log) or every 5157 (aggregate: the drops are in the open
     // window until stop) received, or the drain timeout.
+    // Per-thread CPU from the producer's first record until drained (Linux): which part of the process spends it.
+    let threadsAtStart: ReturnType<typeof agent.threadCpuMs> = null;
+    const startTimer = setTimeout(() => (threadsAtStart = agent.threadCpuMs()), Math.max(0, producerStart - Date.now()));
     const until = producerStart + seconds * 1000 + DRAIN_TIMEOUT_MS;
     const drained = (): boolean => (mode === 'log' ? receiver.tally.records >= total : receiver.tally.blocks >= blocks);
     while (!drained() && Date.now() < until && agent.child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
     const drainedAt = Date.now();
+    clearTimeout(startTimer);
+    const threadsAtEnd = agent.threadCpuMs();
     const exit = await agent.stop();
     if (exit !== 0) process.stderr.write(agent.stderr());
     const samples = agent.samples();
@@ -167,6 +172,14 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     const cpuPct = from === undefined || to === undefined || to.at === from.at ? Number.NaN : (100 * (to.cpuMs - from.cpuMs)) / (to.at - from.at);
     const lifeCpuPct = final === undefined ? Number.NaN : (100 * final.cpuMs) / Math.max(1, final.t);
     const t = receiver.tally;
+    const start = threadsAtStart as ReturnType<typeof agent.threadCpuMs>;
+    const threadText =
+      start === null || threadsAtEnd === null
+        ? ''
+        : ' ' +
+          (Object.keys(threadsAtEnd) as (keyof typeof threadsAtEnd)[])
+            .map((g) => `${g}_threads_cpu_pct=${((100 * (threadsAtEnd[g] - start[g])) / Math.max(1, drainedAt - producerStart)).toFixed(1)}`)
+            .join(' ');
     const checkpoint = Math.min(total, agent.checkpoint());
     let seen = 0;
     for (let id = 1; id <= checkpoint; id++) seen += t.ids[id]!;
@@ -189,7 +202,7 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     const extra =
       `mode=${mode} log_records=${t.records} records_per_event=${(t.records / total).toFixed(4)} summaries=${t.summaries} ` +
       `blocks_5157=${blocks} logged_5157=${t.blocks} duplicates=${t.duplicates} backlog=${total - checkpoint} ` +
-      `drain_s=${((drainedAt - producerStart) / 1000).toFixed(1)} p50_latency_ms=${p50(t.latencies).toFixed(0)} ` +
+      `drain_s=${((drainedAt - producerStart) / 1000).toFixed(1)}${threadText} p50_latency_ms=${p50(t.latencies).toFixed(0)} ` +
       `max_heap_used_mb=${maxHeap.toFixed(0)}${topText} idle_rss_mb=${idleRss.toFixed(0)}${idleText} idle_cpu_pct=${idleCpuPct.toFixed(1)} life_cpu_pct=${lifeCpuPct.toFixed(1)} ` +
       `receiver_requests=${t.requests} receiver_ms_avg=${(t.decodeMs / Math.max(1, t.requests)).toFixed(1)} agent_exit=${exit}`;
     return `${extra}\n${figures}`;

@@ -4,7 +4,7 @@
 // process's CPU time, RSS and heap from inside (JSON lines in a file).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
@@ -33,10 +33,51 @@ export interface RealAgent {
   stderr(): string;
   samples(): ProbeSample[];
   checkpoint(): number;
+  /**
+   * CPU milliseconds so far per thread group of the agent process (Linux /proc; null elsewhere): `main` (Node's
+   * JavaScript thread, where the pipeline runs), `bridge` (CoreCLR's threads and the synthetic producer's: the
+   * stand-in for the Windows event log), `v8` (V8's GC/compiler helpers), `libuv` (fs and DNS), `other`. A thread
+   * that ended between two readings drops out of their difference (the CLR retires idle pool threads).
+   */
+  threadCpuMs(): Record<ThreadGroup, number> | null;
   /** SIGTERM, then SIGKILL after timeoutMs. */
   stop(timeoutMs?: number): Promise<number | string>;
   /** Stops the process and deletes its state folder (config, checkpoint, probe file). */
   dispose(): Promise<void>;
+}
+
+export type ThreadGroup = 'main' | 'bridge' | 'v8' | 'libuv' | 'other';
+
+function threadGroup(name: string): ThreadGroup {
+  if (name === 'MainThread' || name === 'node') return 'main';
+  if (name.startsWith('.NET') || name === 'synthetic-tail') return 'bridge';
+  if (name.startsWith('V8')) return 'v8';
+  if (name.startsWith('libuv')) return 'libuv';
+  return 'other';
+}
+
+/** Linux's clock ticks per second for /proc stat times (USER_HZ: 100 on every mainstream kernel build). */
+const USER_HZ = 100;
+
+function readThreadCpuMs(pid: number | undefined): Record<ThreadGroup, number> | null {
+  if (pid === undefined || platform() !== 'linux') return null;
+  const out: Record<ThreadGroup, number> = { main: 0, bridge: 0, v8: 0, libuv: 0, other: 0 };
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+        // Fields after the parenthesised name: state is 3rd overall; utime and stime are the 14th and 15th.
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out[threadGroup(name)] += ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+      } catch {
+        // The thread ended while being read.
+      }
+    }
+  } catch {
+    return null;
+  }
+  return out;
 }
 
 export function realAgentUnavailable(): string | null {
@@ -81,6 +122,7 @@ export function startRealAgent(options: { producer: SyntheticProducerSpec; endpo
             .filter((l) => l !== '')
             .map((l) => JSON.parse(l) as ProbeSample)
         : [],
+    threadCpuMs: () => readThreadCpuMs(child.pid),
     checkpoint() {
       try {
         return Number(JSON.parse(readFileSync(join(stateDir, 'checkpoint.json'), 'utf8')).channels?.Security?.record_id ?? 0);
