@@ -40,18 +40,22 @@ export function needsFloodControl(events: EventsConfig): boolean {
 }
 
 /**
- * A closing window emits up to `aggregate_max_keys` summaries (+1 overflow, + one per rate-limited id) beside a
- * batch, all before one flush: more than the export queue holds would be dropped. The problem, or null.
+ * A closing window emits up to `aggregate_max_keys` summaries (+1 overflow, + one per rate-limited id) beside what
+ * waits for export: while a window holds the checkpoint the live pump exports batches together, up to a batch's
+ * worth of log records plus the batch in hand (runtime/live-pump.ts). All of it goes in one flush: more than the
+ * export queue holds would be dropped. The problem, or null.
  */
 export function floodQueueProblem(events: EventsConfig, batchSize: number, maxQueueSize: number): string | null {
-  if (events.packet_drops !== 'aggregate') return null;
+  if (!needsFloodControl(events)) return null;
+  const keys = events.packet_drops === 'aggregate' ? events.aggregate_max_keys + 1 : 0;
   // One record per possible event id beside the keys and their overflow: 16 ids can be collected.
-  const worst = batchSize + events.aggregate_max_keys + 1 + 16;
+  const worst = 2 * batchSize + keys + 16;
   if (worst <= maxQueueSize) return null;
-  return (
-    `events.aggregate_max_keys (${events.aggregate_max_keys}) plus a batch (${batchSize}) must fit in ` +
-    `exporters.batch.max_queue_size (${maxQueueSize}) with 17 to spare; lower the one or raise the other.`
-  );
+  return events.packet_drops === 'aggregate'
+    ? `events.aggregate_max_keys (${events.aggregate_max_keys}) plus two batches (2 × ${batchSize}) must fit in ` +
+        `exporters.batch.max_queue_size (${maxQueueSize}) with 17 to spare; lower the one or raise the other.`
+    : `With events.rate_limits, two batches (2 × ${batchSize}) must fit in exporters.batch.max_queue_size ` +
+        `(${maxQueueSize}) with 16 to spare; lower source.batch_size or raise the queue.`;
 }
 
 export function createFloodControl(settings: FloodSettings): FloodControl {

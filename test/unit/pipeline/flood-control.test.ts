@@ -150,6 +150,11 @@ describe('flood control: aggregate', () => {
     assert.equal(floodQueueProblem(config.events, 256, 16384), null);
     assert.match(floodQueueProblem(configOf('{packet_drops: aggregate, aggregate_max_keys: 20000}').events, 256, 16384) ?? '', /^events\.aggregate_max_keys \(20000\)/);
     assert.equal(floodQueueProblem(configOf('{aggregate_max_keys: 20000}').events, 256, 16384), null, 'only aggregate mode emits summaries');
+    // Batches wait together while a window holds the checkpoint: two batches must fit beside the summaries.
+    assert.equal(floodQueueProblem(configOf('{packet_drops: aggregate}').events, 3000, 16384), null);
+    assert.match(floodQueueProblem(configOf('{packet_drops: aggregate}').events, 3500, 16384) ?? '', /plus two batches \(2 × 3500\)/);
+    assert.match(floodQueueProblem(configOf('{rate_limits: {5152: 10}}').events, 9000, 16384) ?? '', /^With events\.rate_limits, two batches/);
+    assert.equal(floodQueueProblem(configOf('{rate_limits: {5152: 10}}').events, 8000, 16384), null);
   });
 });
 

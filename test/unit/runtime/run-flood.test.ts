@@ -58,7 +58,7 @@ describe('wfp-agent run with flood control', () => {
       io,
     );
     assert.equal(code, 2);
-    assert.match(io.err(), /^wfp-agent run: events\.aggregate_max_keys \(100000\) plus a batch \(8\) must fit in exporters\.batch\.max_queue_size \(16384\)/);
+    assert.match(io.err(), /^wfp-agent run: events\.aggregate_max_keys \(100000\) plus two batches \(2 × 8\) must fit in exporters\.batch\.max_queue_size \(16384\)/);
     assert.equal(bridge.stopCalls, 1);
   });
 });
