@@ -277,11 +277,12 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     assert.equal(syntheticAgentUnavailable(), null);
     const logs = await switchableBackend();
     logs.set('down');
-    // 200 records/s for 20 s; record k (from 0) cannot be rendered when k % 40 == 39: one failure every 200 ms.
-    const count = 4000;
+    // 200 records/s for 25 s (room for a slow start); record k (from 0) cannot be rendered when k % 40 == 39: one
+    // failure every 200 ms.
+    const count = 5000;
     const producer = { firstId: 90_001, count, backlog: 0, rate: 200, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates(), renderFailEvery: 40 };
     const good = range(0, count - 1).flatMap((k) => (k % 40 === 39 ? [] : [90_001 + k]));
-    // The log's last record (94000) is an unrenderable one: the checkpoint ends at the last good record.
+    // The log's last record (95000) is an unrenderable one: the checkpoint ends at the last good record.
     const last = good.at(-1)!;
     // The bridge queue (4096) holds the whole outage, so its watcher keeps reading (and rendering) throughout.
     const agent = startSyntheticAgent({

@@ -261,8 +261,8 @@ namespace WfpBlockAgent.Bridge
             var reports = SendReportsWhileAsync(records, token);
             var sent = await records.ConfigureAwait(false);
             // The report in flight when the answer came finishes first, so statuses never overtake each other.
+            // Both tasks end on a thread-pool thread (after a ThreadPoolHop), never on Node's.
             var reported = await reports.ConfigureAwait(false);
-            await ThreadPoolHop.Instance;
             return sent && reported;
         }
 

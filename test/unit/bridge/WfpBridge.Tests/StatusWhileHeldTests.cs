@@ -53,6 +53,25 @@ namespace WfpBlockAgent.Bridge.Tests
             (string)m["type"] == "status" && (string)m["state"] == state;
     }
 
+    /// <summary>A synthetic watcher whose current subscription the test can make fail (a channel error).</summary>
+    internal sealed class FailOnDemandWatcher : IRecordWatcher
+    {
+        private readonly SyntheticRecordWatcher _inner;
+        private volatile IRecordTarget _target;
+
+        public FailOnDemandWatcher(SyntheticRecordWatcher inner) => _inner = inner;
+
+        public void Start(string channel, string queryXml, StartPosition start, IRecordTarget target)
+        {
+            _target = target;
+            _inner.Start(channel, queryXml, start, target);
+        }
+
+        public void Stop() => _inner.Stop();
+
+        public void FailNow() => _target.Fail(new InvalidOperationException("The RPC server is unavailable."));
+    }
+
     public class StatusWhileHeldTests
     {
         private static BridgeOptions Options(StartPosition start, int queue) => new BridgeOptions
@@ -86,26 +105,38 @@ namespace WfpBlockAgent.Bridge.Tests
         [Fact]
         public async Task ARenderFailureIsReportedWhileABatchIsHeld_NotAfterTheOutage()
         {
-            // Every 10th record cannot be rendered. 50 records are in the log, 300 more are written from 300 ms on,
-            // while the first batch's answer is held (the exporter is down).
-            var now = (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 50, Count = 350, Rate = 1000, StartUnixMs = now + 300, RenderFailEvery = 10 });
+            // Every 10th record cannot be rendered. 50 records are in the log; the log's clock stands still until the
+            // first batch (1..50) reached JS and is held (the exporter is down), then 300 more are written at 1000/s.
+            // (A fixed head start lost the race on a loaded machine: the sender sent the batch after the whole tail.)
+            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
+            var start = realMs();
+            long releasedAtTicks = 0;
+            Func<double> clock = () =>
+            {
+                var released = Volatile.Read(ref releasedAtTicks);
+                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
+            };
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 50, Count = 350, Rate = 1000, StartUnixMs = start, RenderFailEvery = 10 }, clock);
             var producer = new SyntheticRecordWatcher(log);
             var js = new HoldingJs();
             var session = new BridgeSession(Options(StartPosition.Beginning(), queue: 1000), producer, producer, js.Send);
             session.Start();
             try
             {
+                await WaitFor(() => js.RecordIds().Count > 0, () => Describe(js));
+                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
                 await WaitFor(() => js.Statuses("skipped").Count == 35, () => Describe(js));
                 var arrivals = js.Arrivals();
                 Assert.Single(arrivals, a => (string)a.Message["type"] == "records");
-                // Records 60, 70, ... 350 failed after the batch was sent: reported during the outage, in order,
-                // with the running total.
-                var afterBatch = arrivals.SkipWhile(a => (string)a.Message["type"] != "records").Skip(1).ToList();
-                Assert.True(afterBatch.All(a => a.WhileHeld), Describe(js));
-                var skipped = afterBatch.Where(a => HoldingJs.IsStatus(a.Message, "skipped")).Select(a => a.Message).ToList();
-                Assert.Equal(Enumerable.Range(6, 30).Select(i => i * 10d), skipped.Select(m => (double)m["resumeAfter"]));
-                Assert.Equal(Enumerable.Range(6, 30).Select(i => (double)i), skipped.Select(m => (double)m["skippedTotal"]));
+                // Every failure reported once, in order, with the running total.
+                var skipped = arrivals.Where(a => HoldingJs.IsStatus(a.Message, "skipped")).ToList();
+                Assert.Equal(Enumerable.Range(1, 35).Select(i => i * 10d), skipped.Select(a => (double)a.Message["resumeAfter"]));
+                Assert.Equal(Enumerable.Range(1, 35).Select(i => (double)i), skipped.Select(a => (double)a.Message["skippedTotal"]));
+                // Records 60, 70, ... 350 were written after the batch was sent: reported while it was held.
+                var batchAt = arrivals.FindIndex(a => (string)a.Message["type"] == "records");
+                var tail = skipped.Where(a => (double)a.Message["resumeAfter"] > 50).ToList();
+                Assert.Equal(30, tail.Count);
+                Assert.True(tail.All(a => a.WhileHeld && arrivals.IndexOf(a) > batchAt), Describe(js));
                 js.Release();
                 await WaitFor(() => js.RecordIds().Count == 315, () => Describe(js));
             }
@@ -121,14 +152,26 @@ namespace WfpBlockAgent.Bridge.Tests
         [Fact]
         public async Task AChannelErrorIsReportedWhileABatchIsHeld_TheResubscriptionStillPrecedesItsRecords()
         {
-            // 120 records, then the channel fails; the resubscription after 120 reads 121..300.
-            var producer = new SyntheticRecordWatcher(1, 300, "<Event>{id}</Event>");
-            var watcher = new FailingOnceWatcher(producer, 120);
+            // 300 records in the log, read into the queue while the first batch's answer is held; 100 more are written
+            // (at 1000/s) once the log's clock is released, after the channel error and the resubscription.
+            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
+            var start = realMs();
+            long releasedAtTicks = 0;
+            Func<double> clock = () =>
+            {
+                var released = Volatile.Read(ref releasedAtTicks);
+                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
+            };
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 300, Count = 400, Rate = 1000, StartUnixMs = start, DefaultTemplate = "<Event>{id}</Event>" }, clock);
+            var producer = new SyntheticRecordWatcher(log);
+            var watcher = new FailOnDemandWatcher(producer);
             var js = new HoldingJs();
             var session = new BridgeSession(Options(StartPosition.Beginning(), queue: 1000), watcher, producer, js.Send);
             session.Start();
             try
             {
+                await WaitFor(() => js.RecordIds().Count > 0 && js.RecordIds().Count + session.Queue.Count == 300, () => Describe(js));
+                watcher.FailNow();
                 await WaitFor(() => js.Statuses("error").Count == 1 && producer.Starts.Count == 2, () => Describe(js));
                 // Give the sender every chance to send what it should not: the resubscription must wait for the batch.
                 await Task.Delay(300);
@@ -137,19 +180,22 @@ namespace WfpBlockAgent.Bridge.Tests
                 Assert.Contains("RPC server is unavailable", (string)js.Statuses("error")[0]["detail"]);
                 Assert.Single(held, a => HoldingJs.IsStatus(a.Message, "subscribing"));
                 Assert.Single(held, a => (string)a.Message["type"] == "records");
+                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
                 js.Release();
-                await WaitFor(() => js.RecordIds().Count == 300, () => Describe(js));
+                await WaitFor(() => js.RecordIds().Count == 400, () => Describe(js));
             }
             finally
             {
                 js.Release();
                 await session.StopAsync();
             }
-            Assert.Equal(Enumerable.Range(1, 300).Select(i => (long)i), js.RecordIds());
+            Assert.Equal(Enumerable.Range(1, 400).Select(i => (long)i), js.RecordIds());
+            // The resubscription resumes after the last kept record (300); its status comes before record 301.
             var messages = js.Arrivals().Select(a => a.Message).ToList();
-            var resubscribing = messages.FindIndex(m => HoldingJs.IsStatus(m, "subscribing") && (double)m["resumeAfter"] == 120d);
-            var firstOfIt = messages.FindIndex(m => (string)m["type"] == "records" && ((object[])m["recordIds"]).Contains(121d));
-            Assert.True(resubscribing >= 0 && resubscribing < firstOfIt, Describe(js));
+            var resubscribing = messages.FindLastIndex(m => HoldingJs.IsStatus(m, "subscribing"));
+            Assert.Equal(300d, (double)messages[resubscribing]["resumeAfter"]);
+            var firstOfIt = messages.FindIndex(m => (string)m["type"] == "records" && ((object[])m["recordIds"]).Contains(301d));
+            Assert.True(resubscribing < firstOfIt, Describe(js));
         }
 
         [Fact]
