@@ -3,8 +3,10 @@
 //
 //   start(options, onMessage) ──► C# session ──► onMessage({type:'records'|'status'}) ──► answer ──► next message
 //
-// The bridge sends one message at a time and waits for the answer before the next: answering late is the
-// backpressure (the C# queue fills, the watcher stops, the event log keeps the events).
+// The bridge sends one records batch at a time and waits for the answer before the next: answering late is the
+// backpressure (the C# queue fills, the watcher waits, the event log keeps the events). While a batch's answer
+// is held, reports (status skipped, paused, error) arrive in a second, concurrent call; subscribing and
+// restarted always wait for their turn between batches.
 
 export interface BridgeStartOptions {
   readonly channel: string;
@@ -69,7 +71,7 @@ export interface BridgeAnswer {
 export type BridgeCallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 export interface BridgeHost {
-  /** Starts the C# session; messages then arrive at `onMessage`, one at a time. */
+  /** Starts the C# session; messages then arrive at `onMessage` (a report may come while a batch is unanswered). */
   start(options: BridgeStartOptions, onMessage: (message: BridgeMessage) => Promise<BridgeAnswer>): Promise<BridgeCallResult<void>>;
   logInfo(channel: string): Promise<BridgeCallResult<BridgeLogInfo>>;
   /** Drive letter ("C:") to NT device path ("\Device\HarddiskVolume3"). */

@@ -2,6 +2,7 @@
 //
 //   bridge ──onMessage(records)──► [one pending batch] ──read(max)──► pump ──ack(upTo)──► checkpoint
 //            ◄── answer once read() took the whole batch (no answer = no next batch: backpressure)
+//            ──onMessage(status)──► answered at once; reports (skipped, paused, error) may come while a batch is held
 //
 // open(): load the checkpoint, read the log's bounds, choose the start, write the checkpoint once (proves the
 // state folder is writable), start the bridge. Loss is judged on every (re)subscription from the record

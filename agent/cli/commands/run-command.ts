@@ -55,8 +55,9 @@ Options:
   --stop-on-stdin-eof   Also stop when standard input closes (how the Windows service host stops the agent).
   -h, --help            Show this help.
 
-Exit codes: 0 stopped cleanly, 1 could not start, records were dropped, or the stop took longer than
-source.stop_timeout_ms, 2 usage or configuration error.
+Exit codes: 0 stopped cleanly when asked (records dropped or lost on the way are counted in the metrics and
+told on stderr, not in the exit code), 1 could not start, the stop took longer than source.stop_timeout_ms, or
+reading ended without a stop (an unexpected error), 2 usage or configuration error.
 `;
 
 export type SinkFactory = (config: AgentConfig, io: CliIo) => Promise<BridgeCallResult<TelemetrySink>>;
@@ -335,7 +336,11 @@ async function runLive(loaded: EffectiveConfig, deps: RunDeps, io: CliIo, config
       `Stopped: ${summary.read} records read, ${summary.acknowledged} acknowledged, ${summary.dropped} dropped; ` +
         `checkpoint at ${summary.lastAcknowledged ?? 'its previous position'}.`,
     );
-    return summary.dropped > 0 ? EXIT_PROBLEMS : EXIT_OK;
+    // A requested stop is a clean exit whatever was counted: the service host reports a nonzero exit as a
+    // failure. Reading that ended on its own (the pump's unexpected error) is one, so the host starts it again.
+    if (stop.aborted) return EXIT_OK;
+    say('Reading ended without a stop request; exiting with code 1.');
+    return EXIT_PROBLEMS;
   } finally {
     await audit.value?.shutdown();
     await enrichment.value.shutdown();

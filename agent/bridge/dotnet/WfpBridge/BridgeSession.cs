@@ -5,12 +5,15 @@
 //          │ Start/Stop                  ▼                                 │ status messages (subscribed,
 //          └──────────────────────── control loop ─────────────────────────┘ paused, error)
 //
-// The sender sends one message at a time and waits for JS's answer before the next (JS answers once it has
-// taken the batch; while JS is not reading, nothing more is sent and the queue fills). The control loop stops
+// The sender sends one records batch at a time and waits for JS's answer before the next (JS answers once it
+// has taken the batch; while JS is not reading, nothing more is sent and the queue fills). Status messages go in
+// order with the records, except reports (skipped, paused, error): while a batch's answer is held (an export
+// outage) they go in a second, concurrent call, so the admin sees a render failure or a channel error during
+// the outage instead of after it. 'subscribing' and 'restarted' change how JS reads the records that follow
+// (loss judgement, numbering) and always wait for their turn. The control loop stops
 // the watcher when the queue overflows and resubscribes after ResumeAfter() once it drained below ResumeBelow;
 // on a channel error it stops, backs off and resubscribes the same way. The event log is the buffer.
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -32,7 +35,11 @@ namespace WfpBlockAgent.Bridge
         private readonly RecordQueue _queue;
         private readonly AsyncSignal _queueChanged = new AsyncSignal();
         private readonly AsyncSignal _control = new AsyncSignal();
-        private readonly ConcurrentQueue<Dictionary<string, object>> _status = new ConcurrentQueue<Dictionary<string, object>>();
+        // Pending status messages, oldest first, at most MaxPendingStatus (the oldest report goes first when full).
+        private readonly object _statusLock = new object();
+        private readonly LinkedList<Dictionary<string, object>> _status = new LinkedList<Dictionary<string, object>>();
+        // Completed (and replaced) whenever a report is posted: wakes the concurrent sender while a batch is held.
+        private TaskCompletionSource<bool> _reportPosted = NewWake();
         // Bounded on purpose: one pending channel error and a count (a failing channel may report errors in a loop).
         private Exception _pendingError;
         private long _errorReports;
@@ -41,6 +48,8 @@ namespace WfpBlockAgent.Bridge
         private CancellationTokenSource _subscription = new CancellationTokenSource();
         private readonly Backoff _subscribeBackoff;
         private readonly Backoff _sendBackoff;
+        private readonly Backoff _reportBackoff;
+        private int _errors;
         private Task _loops = Task.CompletedTask;
         private long _newestRecordId = -1;
         private DateTime _newestReadAt = DateTime.MinValue;
@@ -64,11 +73,12 @@ namespace WfpBlockAgent.Bridge
             _queue = new RecordQueue(options.QueueBound, options.Start.Mode == StartMode.After ? options.Start.RecordId : -1, _queueChanged);
             _subscribeBackoff = new Backoff(options.BackoffInitial, options.BackoffMax);
             _sendBackoff = new Backoff(options.BackoffInitial, options.BackoffMax);
+            _reportBackoff = new Backoff(options.BackoffInitial, options.BackoffMax);
         }
 
         public int Subscriptions { get; private set; }
         public int Pauses { get; private set; }
-        public int Errors { get; private set; }
+        public int Errors => Volatile.Read(ref _errors);
         /// <summary>Channel errors the watcher reported (all of them, while only one is kept).</summary>
         public long ErrorReports => Interlocked.Read(ref _errorReports);
         /// <summary>Records skipped because they could not be rendered.</summary>
@@ -142,7 +152,7 @@ namespace WfpBlockAgent.Bridge
                 var error = Interlocked.Exchange(ref _pendingError, null);
                 if (error != null)
                 {
-                    Errors++;
+                    Interlocked.Increment(ref _errors);
                     StopWatcher();
                     PostStatus("error", Describe(error), _queue.ResumeAfter());
                     await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
@@ -204,7 +214,7 @@ namespace WfpBlockAgent.Bridge
                 }
                 catch (Exception error)
                 {
-                    Errors++;
+                    Interlocked.Increment(ref _errors);
                     StopWatcher();
                     PostStatus("error", Describe(error), start.Mode == StartMode.After ? start.RecordId : -1);
                     await _delay(_subscribeBackoff.Next(), token).ConfigureAwait(false);
@@ -240,22 +250,57 @@ namespace WfpBlockAgent.Bridge
                 if (!await SendStatusesAsync(token).ConfigureAwait(false)) return;
                 if (batch.Count == 0) continue;
                 _control.Set();
-                if (!await SendAsync(Messages.Records(batch, NewestRecordId()), token).ConfigureAwait(false)) return;
+                if (!await SendRecordsAsync(batch, token).ConfigureAwait(false)) return;
             }
+        }
+
+        /// <summary>Sends a batch; until JS answers it, reports posted meanwhile go in a concurrent call.</summary>
+        private async Task<bool> SendRecordsAsync(IReadOnlyList<RawEvent> batch, CancellationToken token)
+        {
+            var records = SendAsync(Messages.Records(batch, NewestRecordId()), _sendBackoff, token);
+            var reports = SendReportsWhileAsync(records, token);
+            var sent = await records.ConfigureAwait(false);
+            // The report in flight when the answer came finishes first, so statuses never overtake each other.
+            // Both tasks end on a thread-pool thread (after a ThreadPoolHop), never on Node's.
+            var reported = await reports.ConfigureAwait(false);
+            return sent && reported;
+        }
+
+        /// <summary>Sends reports (never ordered statuses) one at a time until `held` completes; false when the session stops.</summary>
+        private async Task<bool> SendReportsWhileAsync(Task<bool> held, CancellationToken token)
+        {
+            var cancelled = NewWake();
+            using (token.Register(() => cancelled.TrySetResult(true)))
+            {
+                while (!held.IsCompleted && !token.IsCancellationRequested)
+                {
+                    // Read before taking: a report posted after the take completes this one.
+                    var posted = Volatile.Read(ref _reportPosted).Task;
+                    Dictionary<string, object> status;
+                    while (!held.IsCompleted && (status = TakeStatus(reportsOnly: true)) != null)
+                    {
+                        if (!await SendAsync(status, _reportBackoff, token).ConfigureAwait(false)) return false;
+                    }
+                    await Task.WhenAny(held, posted, cancelled.Task).ConfigureAwait(false);
+                    await ThreadPoolHop.Instance;
+                }
+            }
+            return true;
         }
 
         /// <summary>Sends the pending status messages in order; false when the session stops.</summary>
         private async Task<bool> SendStatusesAsync(CancellationToken token)
         {
-            while (_status.TryDequeue(out var status))
+            Dictionary<string, object> status;
+            while ((status = TakeStatus(reportsOnly: false)) != null)
             {
-                if (!await SendAsync(status, token).ConfigureAwait(false)) return false;
+                if (!await SendAsync(status, _sendBackoff, token).ConfigureAwait(false)) return false;
             }
             return true;
         }
 
         /// <summary>Sends until JS answers; false when the session stops (or JS asked it to).</summary>
-        private async Task<bool> SendAsync(Dictionary<string, object> message, CancellationToken token)
+        private async Task<bool> SendAsync(Dictionary<string, object> message, Backoff backoff, CancellationToken token)
         {
             while (!token.IsCancellationRequested)
             {
@@ -273,12 +318,12 @@ namespace WfpBlockAgent.Bridge
                 await ThreadPoolHop.Instance;
                 if (failed)
                 {
-                    // JS rejected or threw: keep the batch and offer it again after a pause.
-                    Errors++;
-                    await _delay(_sendBackoff.Next(), token).ConfigureAwait(false);
+                    // JS rejected or threw: keep the message and offer it again after a pause.
+                    Interlocked.Increment(ref _errors);
+                    await _delay(backoff.Next(), token).ConfigureAwait(false);
                     continue;
                 }
-                _sendBackoff.Reset();
+                backoff.Reset();
                 if (!Messages.AnswerSaysStop(answer)) return true;
                 _cts.Cancel();
                 _control.Set();
@@ -292,10 +337,60 @@ namespace WfpBlockAgent.Bridge
 
         private void PostStatus(Dictionary<string, object> status)
         {
-            while (_status.Count >= MaxPendingStatus && _status.TryDequeue(out _)) { }
-            _status.Enqueue(status);
+            TaskCompletionSource<bool> wake = null;
+            lock (_statusLock)
+            {
+                if (_status.Count >= MaxPendingStatus) DropOldestLocked();
+                _status.AddLast(status);
+                if (!KeepsOrder(status)) wake = Interlocked.Exchange(ref _reportPosted, NewWake());
+            }
+            wake?.TrySetResult(true);
             _queueChanged.Set();
         }
+
+        /// <summary>
+        /// Full: the oldest report goes ("skipped" carries a running total, so no count is lost); an ordered status
+        /// only when nothing else is pending (a newer "subscribing" supersedes an older one).
+        /// </summary>
+        private void DropOldestLocked()
+        {
+            for (var node = _status.First; node != null; node = node.Next)
+            {
+                if (KeepsOrder(node.Value)) continue;
+                _status.Remove(node);
+                return;
+            }
+            _status.RemoveFirst();
+        }
+
+        /// <summary>The oldest pending status (reportsOnly: the oldest report); null when none.</summary>
+        private Dictionary<string, object> TakeStatus(bool reportsOnly)
+        {
+            lock (_statusLock)
+            {
+                for (var node = _status.First; node != null; node = node.Next)
+                {
+                    if (reportsOnly && KeepsOrder(node.Value)) continue;
+                    _status.Remove(node);
+                    return node.Value;
+                }
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// True for statuses that must stay in order with the records: "subscribing" (JS judges loss from it and
+        /// forgets the last delivered id: it must precede its subscription's records) and "restarted" (the
+        /// numbering). Reports (skipped, paused, error) only inform and may arrive while a batch is held.
+        /// </summary>
+        internal static bool KeepsOrder(IDictionary<string, object> status)
+        {
+            var state = status.TryGetValue("state", out var value) ? value as string : null;
+            return state != "skipped" && state != "paused" && state != "error";
+        }
+
+        private static TaskCompletionSource<bool> NewWake() =>
+            new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private long NewestRecordId()
         {

@@ -39,6 +39,14 @@ namespace WfpBlockAgent.Service
     /// </summary>
     public sealed class AgentSupervisor
     {
+        // The agent's exit codes (`wfp-agent run --help`). 0: it stopped cleanly when asked; records it dropped on
+        // the way are counted in its metrics and told on stderr, so they are no failure of the service.
+        public const int ExitClean = 0;
+        /// <summary>It could not start, its stop overran source.stop_timeout_ms, or reading ended on an unexpected error.</summary>
+        public const int ExitProblems = 1;
+        /// <summary>Usage or configuration error: it fails the same way at every start until agent.yaml is fixed.</summary>
+        public const int ExitUsage = 2;
+
         public const int EventStarted = 1;
         public const int EventStopped = 2;
         public const int EventExited = 3;
@@ -212,7 +220,9 @@ namespace WfpBlockAgent.Service
         {
             var message = Describe(exit, options.StopWait);
             log.WriteLine("host", message.Split('\n')[0].TrimEnd('\r'));
-            var level = exit.Killed ? EventLevel.Warning : exit.Requested ? (exit.ExitCode == 0 ? EventLevel.Information : EventLevel.Warning) : EventLevel.Error;
+            // Asked to stop: 0 is a clean stop (Information), anything else a stop that did not finish cleanly
+            // (Warning). Exiting on its own is always an error: the agent only ends when asked.
+            var level = exit.Killed ? EventLevel.Warning : exit.Requested ? (exit.ExitCode == ExitClean ? EventLevel.Information : EventLevel.Warning) : EventLevel.Error;
             var id = exit.Killed ? EventKilled : exit.Requested ? EventStopped : EventExited;
             events.Write(level, id, message);
         }
@@ -224,8 +234,23 @@ namespace WfpBlockAgent.Service
             if (exit.Killed) head = $"The agent did not stop within {Seconds(stopWait)} after its standard input was closed; it was killed (exit code {exit.ExitCode}). Records after its last checkpoint are read again at the next start.";
             else if (exit.Requested) head = $"The agent stopped as asked, exit code {exit.ExitCode}, after running {Seconds(exit.Ran)}.";
             else head = $"The agent exited on its own with code {exit.ExitCode} after running {Seconds(exit.Ran)}; it is started again in {Seconds(exit.RestartIn ?? TimeSpan.Zero)}.";
+            if (!exit.Killed && exit.ExitCode != ExitClean) head += " " + MeaningOf(exit.ExitCode);
             if (exit.LastStderr == null || exit.LastStderr.Count == 0) return head + "\r\nNo output on stderr.";
             return head + "\r\nLast lines on stderr:\r\n" + string.Join("\r\n", exit.LastStderr);
+        }
+
+        /// <summary>What a nonzero exit code of the agent means, for the event-log text.</summary>
+        public static string MeaningOf(int exitCode)
+        {
+            switch (exitCode)
+            {
+                case ExitProblems:
+                    return "Exit code 1: the agent could not start, its stop did not finish within source.stop_timeout_ms, or reading ended on an unexpected error (see the lines below); records after its last checkpoint are read again at the next start.";
+                case ExitUsage:
+                    return "Exit code 2: a usage or configuration error; check agent.yaml with `wfp-agent config validate` (it fails the same way until the configuration is fixed).";
+                default:
+                    return "The agent does not use this exit code: node.exe ended abnormally (crash or killed).";
+            }
         }
 
         private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
