@@ -3,38 +3,20 @@
 // and read the held batch and the ones after it exactly as if the reports had not come in between.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCheckpointStore } from '../../../agent/checkpoint/index.ts';
-import { openWindowsEventLogSource } from '../../../agent/source/index.ts';
-import type { SourceEvent } from '../../../agent/source/index.ts';
-import type { BridgeAnswer, BridgeHost, BridgeLogInfo, BridgeMessage, BridgeStatus } from '../../../agent/bridge/index.ts';
-import { EVENT_IDS, msDocs, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
+import type { BridgeAnswer, BridgeStatus } from '../../../agent/bridge/index.ts';
+import { waitFor } from '../../helpers/live-agent.ts';
+import { openScriptedSource } from '../../helpers/scripted-bridge.ts';
 
 const never = new AbortController().signal;
 
 describe('the Windows source, reports while a batch is held', { timeout: 10_000 }, () => {
   it('answers and reports skipped, error and paused at once; the held batch and the loss judgement are unchanged', async () => {
-    // A scripted bridge: the test sends its messages; logInfo answers the log as the test sets it.
-    let info: BridgeLogInfo = { oldestRecordId: 1, newestRecordId: 10, recordCount: 10, fileSizeBytes: -1, maxSizeBytes: -1, retention: 'overwrite', isFull: false, lastWriteUtc: '' };
-    const port: { send: ((m: BridgeMessage) => Promise<BridgeAnswer>) | null } = { send: null };
-    const bridge: BridgeHost = {
-      start: async (_options, onMessage) => ((port.send = onMessage), { ok: true, value: undefined }),
-      logInfo: async () => ({ ok: true, value: info }),
-      driveMap: async () => ({ ok: true, value: {} }),
-      stop: async () => undefined,
-    };
-    const events: SourceEvent[] = [];
-    const opened = await openWindowsEventLogSource({
-      bridge, checkpoint: createCheckpointStore({ dir: tempStateDir() }), eventIds: EVENT_IDS, start: { kind: 'beginning' },
-      batchSize: 10, maxDelayMs: 20, queueBound: 10, backoffInitialMs: 5, backoffMaxMs: 5, newestRefreshMs: 20, observer: (e) => events.push(e),
-    });
-    assert.ok(opened.ok && port.send !== null);
-    const source = opened.value;
-    const send = port.send;
-    const records = (ids: number[]): Promise<BridgeAnswer> => send({ type: 'records', recordIds: ids, xml: ids.map(() => msDocs(5157)), newestRecordId: info.newestRecordId });
+    const scripted = await openScriptedSource(1, 10);
+    const { source, events, send, records } = scripted;
     const status = (state: BridgeStatus['state'], resumeAfter: number, extra: Partial<BridgeStatus> = {}): Promise<BridgeAnswer> =>
       send({ type: 'status', state, detail: `${state} detail`, resumeAfter, log: null, ...extra });
     try {
-      await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: info });
+      await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: scripted.info });
       // The pump reads nothing (an export outage): the batch's answer is held.
       let heldAnswered = false;
       const held = records([1, 2, 3, 4]).then((a) => ((heldAnswered = true), a));
@@ -63,7 +45,7 @@ describe('the Windows source, reports while a batch is held', { timeout: 10_000 
       // log's oldest record is still judged from the record before it.
       await deliver([6, 8]);
       assert.equal(events.filter((e) => e.kind === 'possible-loss').length, 0);
-      info = { ...info, oldestRecordId: 20, newestRecordId: 40 };
+      scripted.info = { ...scripted.info, oldestRecordId: 20, newestRecordId: 40 };
       await waitFor(() => events.some((e) => e.kind === 'newest-record' && e.recordId === 40), 2000);
       await deliver([20]);
       const losses = events.filter((e) => e.kind === 'possible-loss');

@@ -6,8 +6,8 @@ import { createCheckpointStore, nodeCheckpointFs } from '../../../agent/checkpoi
 import type { CheckpointFs } from '../../../agent/checkpoint/index.ts';
 import { chooseStart, openWindowsEventLogSource } from '../../../agent/source/index.ts';
 import type { RecordSource, SourceEvent, StartPosition } from '../../../agent/source/index.ts';
-import type { BridgeAnswer, BridgeHost, BridgeLogInfo, BridgeMessage } from '../../../agent/bridge/index.ts';
 import { FakeBridge, FakeSecurityLog, stopFakeBridges } from '../../helpers/fake-bridge.ts';
+import { openScriptedSource } from '../../helpers/scripted-bridge.ts';
 import { blockEvents, EVENT_IDS, msDocs, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 
 interface Opened {
@@ -175,41 +175,26 @@ describe('openWindowsEventLogSource', () => {
   });
 
   it('reports records the log overwrote under a running subscription (a skip past the oldest record), not filtered gaps', async () => {
-    // A scripted bridge: the test sends its messages; logInfo answers the log as the test sets it.
-    let info: BridgeLogInfo = { oldestRecordId: 1, newestRecordId: 4, recordCount: 4, fileSizeBytes: -1, maxSizeBytes: -1, retention: 'overwrite', isFull: false, lastWriteUtc: '' };
-    const port: { send: ((m: BridgeMessage) => Promise<BridgeAnswer>) | null } = { send: null };
-    const bridge: BridgeHost = {
-      start: async (_options, onMessage) => ((port.send = onMessage), { ok: true, value: undefined }),
-      logInfo: async () => ({ ok: true, value: info }),
-      driveMap: async () => ({ ok: true, value: {} }),
-      stop: async () => undefined,
-    };
-    const events: SourceEvent[] = [];
-    const opened = await openWindowsEventLogSource({
-      bridge, checkpoint: createCheckpointStore({ dir: tempStateDir() }), eventIds: EVENT_IDS, start: { kind: 'beginning' },
-      batchSize: 10, maxDelayMs: 20, queueBound: 10, backoffInitialMs: 5, backoffMaxMs: 5, newestRefreshMs: 20, observer: (e) => events.push(e),
-    });
-    assert.ok(opened.ok && port.send !== null);
-    const source = opened.value;
-    const send = port.send;
+    const scripted = await openScriptedSource(1, 4);
+    const { source, events, send } = scripted;
     const deliver = async (ids: number[]): Promise<void> => {
-      const answered = send({ type: 'records', recordIds: ids, xml: ids.map(() => msDocs(5157)), newestRecordId: info.newestRecordId });
+      const answered = scripted.records(ids);
       await source.read(100, never);
       await answered;
     };
     const losses = (): SourceEvent[] => events.filter((e) => e.kind === 'possible-loss');
-    await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: info });
+    await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: scripted.info });
     await deliver([1, 2, 3, 4]);
     await deliver([6, 9]); // gaps of a filtered subscription: nothing lost
     // The pump stops taking batches; the log wraps past record 9 while the bridge's reader waits.
-    info = { ...info, oldestRecordId: 20, newestRecordId: 40 };
+    scripted.info = { ...scripted.info, oldestRecordId: 20, newestRecordId: 40 };
     await waitFor(() => events.some((e) => e.kind === 'newest-record' && e.recordId === 40), 2000);
     await deliver([20, 21]);
     assert.deepEqual(losses().map((e) => (e.kind === 'possible-loss' ? [e.reason, e.possiblyLost] : [])), [['overwritten', 10]]);
     assert.match((losses()[0] as { detail: string }).detail, /records 10\.\.19 were read: up to 10 /);
     // A resubscription judges its own loss from its resume point: the next batch is not compared again.
-    info = { ...info, oldestRecordId: 30 };
-    await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: 21, log: info });
+    scripted.info = { ...scripted.info, oldestRecordId: 30 };
+    await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: 21, log: scripted.info });
     await deliver([30, 31]);
     assert.equal(losses().length, 2, 'one for the skip, one for the resubscription, none for its first batch');
     await source.shutdown();

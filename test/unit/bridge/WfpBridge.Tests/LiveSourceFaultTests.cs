@@ -152,16 +152,9 @@ namespace WfpBlockAgent.Bridge.Tests
         {
             // The log's clock stands still until the session has read the backlog, then runs: the clear happens
             // while the agent runs whatever the machine's load (a fixed head start once lost the race under load).
-            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
-            var start = realMs();
-            long releasedAtTicks = 0;
-            Func<double> clock = () =>
-            {
-                var released = Volatile.Read(ref releasedAtTicks);
-                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
-            };
+            var clock = new HeldClock();
             // 1300 records in the old numbering, cleared after 1300, then 1, 2, ... at 2000/s.
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 1300, Rate = 2000, StartUnixMs = start, ClearAfter = 1300, Count = 1700 }, clock);
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 1300, Rate = 2000, StartUnixMs = clock.Start, ClearAfter = 1300, Count = 1700 }, clock.Now);
             var producer = new SyntheticRecordWatcher(log);
             var js = new FakeJs();
             var session = new BridgeSession(Options(StartPosition.Beginning()), producer, producer, js.Send);
@@ -169,7 +162,7 @@ namespace WfpBlockAgent.Bridge.Tests
             try
             {
                 await WaitFor(() => Count(js) == 1300, 10);
-                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
+                clock.Release();
                 await WaitFor(() => Count(js) == 1700, 10);
                 await WaitFor(() => Statuses(js, "restarted").Count == 1, 5);
             }

@@ -108,15 +108,8 @@ namespace WfpBlockAgent.Bridge.Tests
             // Every 10th record cannot be rendered. 50 records are in the log; the log's clock stands still until the
             // first batch (1..50) reached JS and is held (the exporter is down), then 300 more are written at 1000/s.
             // (A fixed head start lost the race on a loaded machine: the sender sent the batch after the whole tail.)
-            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
-            var start = realMs();
-            long releasedAtTicks = 0;
-            Func<double> clock = () =>
-            {
-                var released = Volatile.Read(ref releasedAtTicks);
-                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
-            };
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 50, Count = 350, Rate = 1000, StartUnixMs = start, RenderFailEvery = 10 }, clock);
+            var clock = new HeldClock();
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 50, Count = 350, Rate = 1000, StartUnixMs = clock.Start, RenderFailEvery = 10 }, clock.Now);
             var producer = new SyntheticRecordWatcher(log);
             var js = new HoldingJs();
             var session = new BridgeSession(Options(StartPosition.Beginning(), queue: 1000), producer, producer, js.Send);
@@ -124,7 +117,7 @@ namespace WfpBlockAgent.Bridge.Tests
             try
             {
                 await WaitFor(() => js.RecordIds().Count > 0, () => Describe(js));
-                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
+                clock.Release();
                 await WaitFor(() => js.Statuses("skipped").Count == 35, () => Describe(js));
                 var arrivals = js.Arrivals();
                 Assert.Single(arrivals, a => (string)a.Message["type"] == "records");
@@ -154,15 +147,8 @@ namespace WfpBlockAgent.Bridge.Tests
         {
             // 300 records in the log, read into the queue while the first batch's answer is held; 100 more are written
             // (at 1000/s) once the log's clock is released, after the channel error and the resubscription.
-            Func<double> realMs = () => (DateTime.UtcNow - SyntheticSpec.UnixEpoch).TotalMilliseconds;
-            var start = realMs();
-            long releasedAtTicks = 0;
-            Func<double> clock = () =>
-            {
-                var released = Volatile.Read(ref releasedAtTicks);
-                return released == 0 ? start : start + (DateTime.UtcNow.Ticks - released) / (double)TimeSpan.TicksPerMillisecond;
-            };
-            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 300, Count = 400, Rate = 1000, StartUnixMs = start, DefaultTemplate = "<Event>{id}</Event>" }, clock);
+            var clock = new HeldClock();
+            var log = new SyntheticLog(new SyntheticSpec { FirstId = 1, Backlog = 300, Count = 400, Rate = 1000, StartUnixMs = clock.Start, DefaultTemplate = "<Event>{id}</Event>" }, clock.Now);
             var producer = new SyntheticRecordWatcher(log);
             var watcher = new FailOnDemandWatcher(producer);
             var js = new HoldingJs();
@@ -180,7 +166,7 @@ namespace WfpBlockAgent.Bridge.Tests
                 Assert.Contains("RPC server is unavailable", (string)js.Statuses("error")[0]["detail"]);
                 Assert.Single(held, a => HoldingJs.IsStatus(a.Message, "subscribing"));
                 Assert.Single(held, a => (string)a.Message["type"] == "records");
-                Volatile.Write(ref releasedAtTicks, DateTime.UtcNow.Ticks);
+                clock.Release();
                 js.Release();
                 await WaitFor(() => js.RecordIds().Count == 400, () => Describe(js));
             }
