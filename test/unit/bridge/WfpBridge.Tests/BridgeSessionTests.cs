@@ -103,28 +103,10 @@ namespace WfpBlockAgent.Bridge.Tests
 
     public class BridgeSessionTests
     {
-        private static BridgeOptions Options(long after, int batch = 50, int queue = 200, int resumeBelow = 50) => new BridgeOptions
-        {
-            EventIds = new[] { 5157, 5152 },
-            Start = after < 0 ? StartPosition.Beginning() : StartPosition.After(after),
-            BatchSize = batch,
-            MaxDelay = TimeSpan.FromMilliseconds(20),
-            QueueBound = queue,
-            ResumeBelow = resumeBelow,
-            BackoffInitial = TimeSpan.FromMilliseconds(10),
-            BackoffMax = TimeSpan.FromMilliseconds(40),
-            StopTimeout = TimeSpan.FromMilliseconds(2000),
-        };
+        private static BridgeOptions Options(long after, int batch = 50, int queue = 200, int resumeBelow = 50) =>
+            SessionTestKit.Options(after < 0 ? StartPosition.Beginning() : StartPosition.After(after), new[] { 5157, 5152 }, batch, queue, resumeBelow);
 
-        private static async Task WaitFor(Func<bool> condition, int seconds = 20)
-        {
-            var until = DateTime.UtcNow.AddSeconds(seconds);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > until) throw new TimeoutException("Condition not reached.");
-                await Task.Delay(10);
-            }
-        }
+        private static Task WaitFor(Func<bool> condition, int seconds = 20) => SessionTestKit.WaitFor(condition, null, seconds);
 
         private static int Count(FakeJs js) { lock (js.RecordIds) return js.RecordIds.Count; }
 

@@ -42,28 +42,9 @@ namespace WfpBlockAgent.Bridge.Tests
 
     public class LiveSourceFaultTests
     {
-        private static BridgeOptions Options(StartPosition start, int queue = 200) => new BridgeOptions
-        {
-            EventIds = new[] { 5157 },
-            Start = start,
-            BatchSize = 50,
-            MaxDelay = TimeSpan.FromMilliseconds(20),
-            QueueBound = queue,
-            ResumeBelow = 50,
-            BackoffInitial = TimeSpan.FromMilliseconds(10),
-            BackoffMax = TimeSpan.FromMilliseconds(40),
-            StopTimeout = TimeSpan.FromMilliseconds(2000),
-        };
+        private static BridgeOptions Options(StartPosition start, int queue = 200) => SessionTestKit.Options(start, new[] { 5157 }, queue: queue);
 
-        private static async Task WaitFor(Func<bool> condition, int seconds = 20)
-        {
-            var until = DateTime.UtcNow.AddSeconds(seconds);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > until) throw new TimeoutException("Condition not reached.");
-                await Task.Delay(10);
-            }
-        }
+        private static Task WaitFor(Func<bool> condition, int seconds = 20) => SessionTestKit.WaitFor(condition, null, seconds);
 
         private static int Count(FakeJs js) { lock (js.RecordIds) return js.RecordIds.Count; }
 

@@ -74,28 +74,9 @@ namespace WfpBlockAgent.Bridge.Tests
 
     public class StatusWhileHeldTests
     {
-        private static BridgeOptions Options(StartPosition start, int queue) => new BridgeOptions
-        {
-            EventIds = new[] { 5157 },
-            Start = start,
-            BatchSize = 50,
-            MaxDelay = TimeSpan.FromMilliseconds(20),
-            QueueBound = queue,
-            ResumeBelow = 50,
-            BackoffInitial = TimeSpan.FromMilliseconds(10),
-            BackoffMax = TimeSpan.FromMilliseconds(40),
-            StopTimeout = TimeSpan.FromMilliseconds(2000),
-        };
+        private static BridgeOptions Options(StartPosition start, int queue) => SessionTestKit.Options(start, new[] { 5157 }, queue: queue);
 
-        private static async Task WaitFor(Func<bool> condition, Func<string> describe, int seconds = 20)
-        {
-            var until = DateTime.UtcNow.AddSeconds(seconds);
-            while (!condition())
-            {
-                if (DateTime.UtcNow > until) throw new TimeoutException("Condition not reached: " + describe());
-                await Task.Delay(10);
-            }
-        }
+        private static Task WaitFor(Func<bool> condition, Func<string> describe) => SessionTestKit.WaitFor(condition, describe);
 
         private static string Describe(HoldingJs js) =>
             string.Join(", ", js.Arrivals().Select(a => (string)a.Message["type"] == "records"
