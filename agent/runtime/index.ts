@@ -1,4 +1,4 @@
-export { createLivePump, HELD_FLUSH_EVERY_MS } from './live-pump.ts';
+export { createLivePump, HELD_FLUSH_EVERY_MS, METRICS_PUSH_EVERY_MS } from './live-pump.ts';
 export type { ItemProcessor, LivePump, LivePumpOptions, PumpSummary, Sleep } from './live-pump.ts';
 export { createPumpMetrics } from './pump-metrics.ts';
 export type { DropReason, ErrorType, NotLoggedReason, PumpMetrics } from './pump-metrics.ts';

@@ -14,7 +14,7 @@
 // with a counted reason instead of blocking forever. Stop: the batch in hand gets one last flush; acknowledged
 // only if it succeeds.
 //
-// Metrics go with a batch's flush at most once per `metricsFlushIntervalMs` (default 1 s); the other batches
+// Metrics go with a batch's flush at most once per METRICS_PUSH_EVERY_MS (1 s); the other batches
 // flush only their log records. Pushing every metric series with every batch cost ~8% of a core at 20,000
 // events/s (78 pushes a second, bench:flood), and as many requests per agent on the metrics backend. The
 // metrics stay exact across an outage (a push that fails keeps the pump paused like a log export); a crash
@@ -36,6 +36,9 @@ import type { FloodControl, PipelineOutcome, ProcessedEvent } from '../pipeline/
 import type { TelemetryRecord } from '../telemetry/index.ts';
 import type { PumpMetrics } from './pump-metrics.ts';
 import { createBackoff } from './backoff.ts';
+
+/** Metrics go with a batch's export only when this long has passed since their last push (milliseconds). */
+export const METRICS_PUSH_EVERY_MS = 1000;
 
 /** How long batches read while a window holds the checkpoint may wait for their export (milliseconds). */
 export const HELD_FLUSH_EVERY_MS = 250;
@@ -59,8 +62,6 @@ export interface LivePumpOptions {
   readonly flood?: FloodControl;
   /** Milliseconds for flood control's windows and rate limits, and the metrics interval (default Date.now). */
   readonly clock?: () => number;
-  /** Push metrics with a batch only when this long has passed since the last push (default 1000; 0: every batch). */
-  readonly metricsFlushIntervalMs?: number;
 }
 
 export interface PumpSummary {
@@ -90,7 +91,6 @@ export function createLivePump(options: LivePumpOptions): LivePump {
   let dropped = 0;
   let flushFailures = 0;
   let lastAcknowledged: number | null = null;
-  const metricsEveryMs = options.metricsFlushIntervalMs ?? 1000;
   let metricsPushedAt = Number.NEGATIVE_INFINITY;
   /** Counts emitted since the last metrics push. */
   let metricsDirty = false;
@@ -103,7 +103,7 @@ export function createLivePump(options: LivePumpOptions): LivePump {
     let failing = false;
     for (;;) {
       const now = clock();
-      const withMetrics = metricsDirty && now - metricsPushedAt >= metricsEveryMs;
+      const withMetrics = metricsDirty && now - metricsPushedAt >= METRICS_PUSH_EVERY_MS;
       const result = await sink.flush(withMetrics ? 'all' : 'logs');
       if (result.ok) {
         if (withMetrics) {
@@ -243,7 +243,7 @@ export function createLivePump(options: LivePumpOptions): LivePump {
             break;
           }
           // Nothing to read: the counts of the last batches go out now rather than at the reader's next interval.
-          if (batch.items.length === 0 && metricsDirty && clock() - metricsPushedAt >= metricsEveryMs) await flushUntilAcknowledged(signal, 0);
+          if (batch.items.length === 0 && metricsDirty && clock() - metricsPushedAt >= METRICS_PUSH_EVERY_MS) await flushUntilAcknowledged(signal, 0);
           if (batch.done) break;
         }
         // Stop or end of input: the open window goes out now (one last flush), so nothing counted is lost. When the

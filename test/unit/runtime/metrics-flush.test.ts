@@ -3,6 +3,7 @@
 // 20,000 events/s and as many requests on the metrics backend.
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { METRICS_PUSH_EVERY_MS } from '../../../agent/runtime/index.ts';
 import { FakeSecurityLog } from '../../helpers/fake-bridge.ts';
 import { blockEvents, startLiveAgent, stopLiveAgents, tempStateDir, waitFor } from '../../helpers/live-agent.ts';
 
@@ -21,13 +22,13 @@ describe('metrics push interval in the live pump', { timeout: 30_000 }, () => {
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(agent.sink.flushes.length, 5);
     // The interval passes with nothing to read: the unpushed counts go out once.
-    now += 1000;
+    now += METRICS_PUSH_EVERY_MS;
     await waitFor(() => agent.sink.flushes.length === 6);
     assert.equal(agent.sink.flushes[5], 'all');
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(agent.sink.flushes.length, 6, 'nothing new counted: no further push');
     // New events after the interval: their first batch carries the metrics.
-    now += 1000;
+    now += METRICS_PUSH_EVERY_MS;
     log.append(...blockEvents(4));
     await waitFor(() => agent.exportedIds().length === 14);
     assert.deepEqual(agent.sink.flushes.slice(6), ['all', 'logs']);
