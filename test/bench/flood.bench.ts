@@ -14,8 +14,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import protobuf from 'protobufjs';
-import { fixtureTemplate } from '../helpers/synthetic-agent.ts';
-import { machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
+import { benchTemplate, machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
 import type { ProbeSample } from './real-agent.ts';
 
 const { values } = parseArgs({
@@ -142,7 +141,7 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
       count: total,
       startUnixMs: producerStart,
       mix: { '5152': BLOCK_EVERY - 1, '5157': 1 },
-      templates: { '5152': fixtureTemplate(5152), '5157': fixtureTemplate(5157) },
+      templates: { '5152': benchTemplate(5152), '5157': benchTemplate(5157) },
     },
     configYaml: [
       `events: {packet_drops: ${mode}}`,

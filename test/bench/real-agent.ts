@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { arch, cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
-import { AGENT_CLI, EDGE_JS, ROOT, ensureBridgeAssembly, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
+import { AGENT_CLI, EDGE_JS, ROOT, ensureBridgeAssembly, fixtureTemplate, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
 
 /** The flags every launcher gives the agent (agent/cli/wfp-agent.mjs's shebang, the service). */
 const AGENT_V8_FLAGS = ['--max-semi-space-size=16', '--v8-pool-size=1'];
@@ -46,11 +46,15 @@ export interface RealAgent {
   dispose(): Promise<void>;
 }
 
-export type ThreadGroup = 'main' | 'bridge' | 'v8' | 'libuv' | 'other';
+// watcher: the synthetic producer's thread, which renders each record from its template and hands it to the
+// bridge's record handler: on Windows that work is EventLogWatcher's callback thread (rendering the record's XML,
+// which no machine here can measure), so it is shown apart from the bridge's own threads (sender, marshalling).
+export type ThreadGroup = 'main' | 'bridge' | 'watcher' | 'v8' | 'libuv' | 'other';
 
 function threadGroup(name: string): ThreadGroup {
   if (name === 'MainThread' || name === 'node') return 'main';
-  if (name.startsWith('.NET') || name === 'synthetic-tail') return 'bridge';
+  if (name === 'synthetic-tail') return 'watcher';
+  if (name.startsWith('.NET')) return 'bridge';
   if (name.startsWith('V8')) return 'v8';
   if (name.startsWith('libuv')) return 'libuv';
   return 'other';
@@ -61,7 +65,7 @@ const USER_HZ = 100;
 
 function readThreadCpuMs(pid: number | undefined): Record<ThreadGroup, number> | null {
   if (pid === undefined || platform() !== 'linux') return null;
-  const out: Record<ThreadGroup, number> = { main: 0, bridge: 0, v8: 0, libuv: 0, other: 0 };
+  const out: Record<ThreadGroup, number> = { main: 0, bridge: 0, watcher: 0, v8: 0, libuv: 0, other: 0 };
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
@@ -144,6 +148,15 @@ export function startRealAgent(options: { producer: SyntheticProducerSpec; endpo
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An ms-docs sample as a bench producer template, with the docs' doubled backslashes in the application path
+ * collapsed: real events have single ones, and the doubled form raises a warning on every event and bypasses the
+ * interpreter's application-path cache (~1% of the agent's CPU in bench:flood), which no real flood would.
+ */
+export function benchTemplate(eventId: number): string {
+  return fixtureTemplate(eventId).replaceAll('\\\\', '\\');
 }
 
 /** The benchmarks' first line: the machine, and its load when the run started (the VM may be shared). */

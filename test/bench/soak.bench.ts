@@ -9,9 +9,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { fixtureTemplate } from '../helpers/synthetic-agent.ts';
 import type { ProbeSample } from './real-agent.ts';
-import { machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
+import { benchTemplate, machineLine, realAgentUnavailable, startRealAgent } from './real-agent.ts';
+import { slopePer10Min } from './slope.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,21 +25,6 @@ const rate = Number(values.rate);
 const warmupMinutes = values['warmup-minutes'] === undefined ? Math.min(2, minutes / 3) : Number(values['warmup-minutes']);
 const STARTUP_MS = 8000;
 const PROBE_MS = 5000;
-
-/** Least-squares slope of y over t (ms), in units per 10 minutes. */
-function slopePer10Min(points: readonly (readonly [number, number])[]): number {
-  const n = points.length;
-  if (n < 2) return Number.NaN;
-  const mt = points.reduce((s, [t]) => s + t, 0) / n;
-  const my = points.reduce((s, [, y]) => s + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [t, y] of points) {
-    num += (t - mt) * (y - my);
-    den += (t - mt) ** 2;
-  }
-  return den === 0 ? Number.NaN : (num / den) * 600_000;
-}
 
 const unavailable = realAgentUnavailable();
 if (unavailable !== null) {
@@ -65,7 +50,7 @@ const producerStart = Date.now() + STARTUP_MS;
 const agent = startRealAgent({
   endpoint,
   probeMs: PROBE_MS,
-  producer: { rate, startUnixMs: producerStart, mix: { '5152': 199, '5157': 1 }, templates: { '5152': fixtureTemplate(5152), '5157': fixtureTemplate(5157) } },
+  producer: { rate, startUnixMs: producerStart, mix: { '5152': 199, '5157': 1 }, templates: { '5152': benchTemplate(5152), '5157': benchTemplate(5157) } },
   configYaml: ['events: {packet_drops: log}', 'metrics: {export_interval_ms: 10000}', 'source: {start_position: beginning}'].join('\n'),
 });
 const written = (): number => Math.max(0, Math.floor(((Date.now() - producerStart) / 1000) * rate));
