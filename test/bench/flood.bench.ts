@@ -5,7 +5,8 @@
 // with `log`. Per mode one line of detail, then:
 //   rate=R seconds=S events=N lost=L cpu_pct=C peak_rss_mb=M p99_latency_ms=P
 // lost: events up to the agent's final checkpoint neither received as their own record nor counted in a received
-// summary; events after it were not read yet (`backlog`, read at the next start: at-least-once). cpu_pct: the agent
+// summary; events after it were not read yet (`backlog`, read at the next start: at-least-once; a run that leaves a
+// backlog or does not drain says NOT DRAINED on stderr and exits 1). cpu_pct: the agent
 // process's CPU time over wall time (% of one core) from the producer's first record until drained (or the drain
 // timeout). peak_rss_mb: the process's maxRSS. Latency: from the record's time in the synthetic log (when the
 // producer makes it available) to its arrival here (aggregate: 5157 records only; summaries wait by design).
@@ -183,6 +184,12 @@ async function runMode(mode: 'log' | 'aggregate'): Promise<string> {
     let seen = 0;
     for (let id = 1; id <= checkpoint; id++) seen += t.ids[id]!;
     const lost = Math.max(0, checkpoint - seen - t.summaryCount);
+    // Not lost (the next start reads it: at-least-once), but the run did not show the agent keeping up: say so
+    // beside the figures and fail the command, so a lost=0 of an undrained run is never read as a pass.
+    if (total - checkpoint > 0 || !drained()) {
+      process.stderr.write(`bench:flood: ${mode}: NOT DRAINED within ${DRAIN_TIMEOUT_MS / 1000} s of the producer's end: backlog=${total - checkpoint} records past the final checkpoint\n`);
+      process.exitCode = 1;
+    }
     const figures = `rate=${rate} seconds=${seconds} events=${total} lost=${lost} cpu_pct=${cpuPct.toFixed(1)} peak_rss_mb=${(final?.peakRssMb ?? Number.NaN).toFixed(0)} p99_latency_ms=${p99(t.latencies).toFixed(0)}`;
     const maxHeap = Math.max(...samples.map((x) => x.heapUsedMb));
     // The agent at rest before the first record (started, subscribed, nothing to read): what the flood adds.
