@@ -53,8 +53,9 @@ export function forgetSecrets(): void {
 
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]*:[^\s/@]*@/gi;
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$)/g;
-// A bearer token this process was never told about (a status file written by an older agent, a proxy's own).
-const BEARER_TOKEN = /\b([Bb]earer)\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{6,}/g;
+// A bearer token this process was never told about (a status file written by an older agent, a proxy's own):
+// 8+ token characters with a digit, or 20+ ("Bearer tokens expire" stays as it is).
+const BEARER_TOKEN = /\b([Bb]earer)\s+(?=[A-Za-z0-9._~+/=-]{20}|[A-Za-z._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/g;
 
 /**
  * Pure: `text` with each of `known` (longest first), URL passwords, PEM private keys and bearer tokens
@@ -64,7 +65,8 @@ export function redactWith(text: string, known: readonly string[]): string {
   let out = text;
   for (const s of known) if (out.includes(s)) out = out.split(s).join(REDACTED);
   if (out.includes('@')) out = out.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
-  if (out.includes('PRIVATE KEY-----')) out = out.replace(PRIVATE_KEY, `-----BEGIN $1PRIVATE KEY----- ${REDACTED}`);
+  // With its END line, so that redacting twice (status.json, then `status`) changes nothing more.
+  if (out.includes('PRIVATE KEY-----')) out = out.replace(PRIVATE_KEY, `-----BEGIN $1PRIVATE KEY----- ${REDACTED} -----END $1PRIVATE KEY-----`);
   if (out.includes('earer')) out = out.replace(BEARER_TOKEN, `$1 ${REDACTED}`);
   return out;
 }
