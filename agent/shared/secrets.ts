@@ -19,8 +19,10 @@ export const MIN_SECRET_CHARS = 6;
 const secrets = new Set<string>();
 let ordered: string[] = [];
 
-function add(candidates: readonly string[]): void {
+function add(values: readonly string[]): void {
   let added = false;
+  // As JSON quotes them too (`"` and `\` escaped): `explain --json`, `status --json`.
+  const candidates = values.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]);
   for (const c of candidates) {
     if (c.length >= MIN_SECRET_CHARS && !/^(bearer|basic|token|apikey)$/i.test(c) && !secrets.has(c)) {
       secrets.add(c);

@@ -31,6 +31,12 @@ describe('the remembered secrets', () => {
     assert.equal(redactSecrets('Bearer tokens are short-lived'), 'Bearer tokens are short-lived', '"Bearer" alone is no secret');
   });
 
+  it('also as JSON quotes it', () => {
+    rememberSecret('pa"ss\\word-7');
+    assert.equal(redactSecrets(JSON.stringify({ h: 'pa"ss\\word-7' })), '{"h":"<redacted>"}');
+    assert.equal(redactSecrets('raw pa"ss\\word-7'), 'raw <redacted>');
+  });
+
   it('a PEM key file: each line of its body, wherever it is quoted, but not its armor', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
     rememberKeyMaterial(pem);
