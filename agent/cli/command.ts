@@ -1,5 +1,6 @@
 // One CLI subcommand. Commands get their I/O injected so tests run them in-process.
 import { redactSecrets } from '../shared/index.ts';
+import type { Redact } from '../shared/index.ts';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -25,11 +26,11 @@ export interface Command {
 }
 
 /**
- * Diagnostics never show a secret (agent/shared/secrets.ts): stderr is redacted. stdout is the commands' data
- * (records, YAML), left as it is; `config print`, the one that shows settings, redacts its own.
+ * No output shows a secret (agent/shared/secrets.ts): stdout and stderr both pass `redact`. The process entry
+ * (wfp-agent.ts) wraps its real streams once with this; everything a command prints goes through it.
  */
-export function redactingIo(io: CliIo): CliIo {
-  return { ...io, stderr: (t) => io.stderr(redactSecrets(t)) };
+export function redactingIo(io: CliIo, redact: Redact = redactSecrets): CliIo {
+  return { ...io, stdout: (t) => io.stdout(redact(t)), stderr: (t) => io.stderr(redact(t)) };
 }
 
 export function processIo(): CliIo {

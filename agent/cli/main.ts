@@ -1,7 +1,7 @@
 // Top-level dispatch: `wfp-agent <command> [options]`.
 import { AGENT_VERSION } from '../shared/index.ts';
 import type { CliIo } from './command.ts';
-import { EXIT_OK, EXIT_USAGE, redactingIo } from './command.ts';
+import { EXIT_OK, EXIT_USAGE } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 
 function topHelp(): string {
@@ -22,8 +22,8 @@ Exit codes: 0 ok, 1 ran but found problems, 2 usage or configuration error.
 `;
 }
 
-export async function main(argv: readonly string[], rawIo: CliIo): Promise<number> {
-  const io = redactingIo(rawIo);
+/** `io` is the process's, already redacting (wfp-agent.ts); tests pass their own. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     io.stdout(topHelp());

@@ -2,7 +2,7 @@
 // run command feeds, and the writer that keeps the file current. Kept out of run-command.ts.
 import { nodeCheckpointFs } from '../checkpoint/index.ts';
 import type { CatalogStatus } from '../enrich/index.ts';
-import { AGENT_VERSION, statePath } from '../shared/index.ts';
+import { AGENT_VERSION, redactSecrets, statePath } from '../shared/index.ts';
 import { createStatusTracker, createStatusWriter, STATUS_FILE } from '../status/index.ts';
 import type { StatusTracker, StatusWriter } from '../status/index.ts';
 
@@ -38,6 +38,7 @@ export function startRunStatus(options: RunStatusOptions): RunStatus {
     path: statePath(options.stateDir, STATUS_FILE),
     writeAtomic: (path, text) => nodeCheckpointFs.writeAtomic(path, text),
     intervalMs: STATUS_WRITE_INTERVAL_S * 1000,
+    redact: redactSecrets,
     onError: options.say,
   });
   return { tracker, writer };

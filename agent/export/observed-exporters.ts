@@ -152,9 +152,10 @@ export function classifyExportError(error: unknown): ClassifiedError {
     // "Retryable" here means "do not drop": the event log is the buffer, so only an answer about this very
     // payload (400 bad request, 413 too large) gives a batch up; 401/403/404/415 need an admin, and reading
     // waits for them instead of losing events.
-    const body = typeof e.data === 'string' && e.data !== '' ? `: ${oneLine(e.data)}` : '';
+    // The body is the backend's, so hostile at worst: one short line of it, no control characters.
+    const body = typeof e.data === 'string' && e.data !== '' ? `: ${oneLine(e.data, MAX_BODY_CHARS)}` : '';
     const retryable = e.code !== 400 && e.code !== 413;
-    return { retryable, message: `HTTP ${e.code} ${message}${body}`, type: e.code >= 500 ? 'http_5xx' : 'http_4xx' };
+    return { retryable, message: `HTTP ${e.code} ${oneLine(message)}${body}`, type: e.code >= 500 ? 'http_5xx' : 'http_4xx' };
   }
   if (typeof e.code === 'string') {
     // Network failures pass by themselves; TLS failures need an admin. Neither is a reason to drop events.
@@ -172,7 +173,15 @@ export function classifyExportError(error: unknown): ClassifiedError {
   return { retryable: true, message: oneLine(message), type: 'other' };
 }
 
-function oneLine(s: string): string {
-  const line = s.replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+/** What is kept of a backend's answer body in an error (status file, stderr). */
+const MAX_BODY_CHARS = 200;
+
+/**
+ * One line of at most `max` characters: runs of whitespace, control and format characters (terminal escape
+ * sequences, CR/LF that would forge log lines, bidi overrides) become one space. Only the start of a long
+ * text is looked at.
+ */
+function oneLine(s: string, max = MAX_BODY_CHARS): string {
+  const line = s.slice(0, 4 * max).replace(/[\s\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 3)}...` : line;
 }

@@ -1,5 +1,6 @@
 // OTLP/HTTP exporters (protobuf or JSON) built from resolved settings. TLS files are read here, at start, so a
-// missing CA file is one clear line instead of a failure on the first export.
+// missing CA file is one clear line instead of a failure on the first export. The client key's content is a
+// secret from then on: no output may quote it (agent/shared/secrets.ts).
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
 import { rootCertificates } from 'node:tls';
@@ -14,6 +15,7 @@ import type { IExportLogsServiceResponse, ISerializer } from '@opentelemetry/otl
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { MetricTemporality } from '../config/index.ts';
+import { rememberKeyMaterial } from '../shared/index.ts';
 import type { OtlpSignalSettings } from './otlp-settings.ts';
 import { encodeLogsRequest } from './otlp-logs-protobuf.ts';
 
@@ -32,7 +34,9 @@ function agentOptions(settings: OtlpSignalSettings, readFile: ReadFile): BuildOu
   for (const [key, path, what] of files) {
     if (path === null) continue;
     try {
-      (options as Record<string, unknown>)[key] = readFile(path);
+      const content = readFile(path);
+      if (key === 'key') rememberKeyMaterial(content.toString('utf8'));
+      (options as Record<string, unknown>)[key] = content;
     } catch (error) {
       return { ok: false, problem: `cannot read the ${what} ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
     }

@@ -1,9 +1,10 @@
 // Writes the tracker's document to `<state_dir>/status.json`: atomically (temp file + rename, as the
 // checkpoint), every `intervalMs`, and at once after a change (a burst while a write is in flight costs one
 // more write, not one each). A failed
-// write is reported once per distinct error and never stops the agent.
-import { UNREF_TIMERS } from '../shared/index.ts';
-import type { Timers } from '../shared/index.ts';
+// write is reported once per distinct error and never stops the agent. Every string in the document passes
+// `redact` first: export errors quote the backend's answer, which may echo the request's headers.
+import { redactDeep, UNREF_TIMERS } from '../shared/index.ts';
+import type { Redact, Timers } from '../shared/index.ts';
 import type { StatusTracker } from './status-tracker.ts';
 
 export interface StatusWriterOptions {
@@ -11,6 +12,8 @@ export interface StatusWriterOptions {
   readonly path: string;
   readonly writeAtomic: (path: string, text: string) => Promise<void>;
   readonly intervalMs: number;
+  /** Applied to every string of the document (agent/shared/secrets.ts redactSecrets in the agent). */
+  readonly redact: Redact;
   readonly timers?: Timers;
   readonly onError?: (line: string) => void;
 }
@@ -34,7 +37,7 @@ export function createStatusWriter(options: StatusWriterOptions): StatusWriter {
 
   const write = (): Promise<void> => {
     chain = chain.then(async () => {
-      const text = `${JSON.stringify(options.tracker.document(), null, 2)}\n`;
+      const text = `${JSON.stringify(redactDeep(options.tracker.document(), options.redact), null, 2)}\n`;
       try {
         await options.writeAtomic(options.path, text);
         lastError = '';

@@ -66,14 +66,16 @@ export interface SyntheticAgentOptions {
   readonly extraYaml?: string;
   readonly source?: Partial<Record<'start_position' | 'batch_size' | 'max_delay_ms' | 'queue_bound' | 'backoff_initial_ms' | 'backoff_max_ms' | 'stop_timeout_ms', string | number>>;
   readonly env?: Readonly<Record<string, string>>;
-  /** Extra keys under exporters.otlp (logs_endpoint, metrics_endpoint, timeout_ms). */
-  readonly otlp?: Readonly<Record<string, string | number>>;
+  /** Extra keys under exporters.otlp (logs_endpoint, metrics_endpoint, timeout_ms; headers and tls as maps). */
+  readonly otlp?: Readonly<Record<string, string | number | Readonly<Record<string, string | boolean>>>>;
   /** Extra arguments after `run` (e.g. --stop-on-stdin-eof). */
   readonly args?: readonly string[];
   /** The agent's entry (default the repo's launcher; the package's bundle for test/bench/package-rss.bench.ts). */
   readonly entry?: string;
   /** Node options before the entry (e.g. the launcher's V8 flags, which a bundle does not set itself). */
   readonly nodeArgs?: readonly string[];
+  /** Keep what the agent writes on stdout (default: ignored). */
+  readonly captureStdout?: boolean;
 }
 
 export interface SyntheticAgent {
@@ -83,6 +85,8 @@ export interface SyntheticAgent {
   readonly specFile: string;
   /** stderr so far. */
   stderr(): string;
+  /** stdout so far ('' unless captureStdout). */
+  stdout(): string;
   /** Resolves with the exit code (or the signal name) once the process ended. */
   readonly exited: Promise<number | string>;
   /** The checkpoint's record id, or null. */
@@ -100,7 +104,8 @@ export function syntheticConfig(options: SyntheticAgentOptions, stateDir: string
     '    enabled: true',
     `    endpoint: ${JSON.stringify(options.receiverUrl)}`,
     '    protocol: http/json',
-    ...Object.entries(options.otlp ?? {}).map(([k, v]) => `    ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`),
+    // JSON is YAML: a map becomes a flow mapping.
+    ...Object.entries(options.otlp ?? {}).map(([k, v]) => `    ${k}: ${typeof v === 'number' ? v : JSON.stringify(v)}`),
     '  batch:',
     '    scheduled_delay_ms: 100',
     'source:',
@@ -124,10 +129,12 @@ export function startSyntheticAgent(options: SyntheticAgentOptions): SyntheticAg
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry ?? AGENT_CLI, 'run', ...(options.args ?? []), '--config', configFile, '--synthetic-source', specFile], {
     cwd: ROOT,
     env: { ...process.env, WFP_AGENT_TEST_SYNTHETIC_SOURCE: '1', ...options.env },
-    stdio: ['pipe', 'ignore', 'pipe'],
+    stdio: ['pipe', options.captureStdout === true ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     child,
@@ -135,6 +142,7 @@ export function startSyntheticAgent(options: SyntheticAgentOptions): SyntheticAg
     configFile,
     specFile,
     stderr: () => stderr,
+    stdout: () => stdout,
     exited,
     checkpoint() {
       try {

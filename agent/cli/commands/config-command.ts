@@ -2,7 +2,7 @@
 import { buildDesiredPolicy } from '../../audit/index.ts';
 import { ConfigError, loadLocalConfig, secretPaths } from '../../config/index.ts';
 import type { AgentConfig } from '../../config/index.ts';
-import { REDACTED, redactSecrets } from '../../shared/index.ts';
+import { REDACTED } from '../../shared/index.ts';
 import type { Command, CliIo } from '../command.ts';
 import { EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE } from '../command.ts';
 import { parseOptions } from '../parse-options.ts';
@@ -72,7 +72,7 @@ export function createConfigCommand(deps: PolicyDeps = { platform: process.platf
           for (const line of policy.detail.split('\n')) io.stderr(`${file ?? '<embedded default>'}: ${line}\n`);
           return EXIT_PROBLEMS;
         }
-        io.stdout(redactSecrets(printWithOrigins(redactedConfig(loaded.config), loaded.origins)));
+        io.stdout(printWithOrigins(redactedConfig(loaded.config), loaded.origins));
         return EXIT_OK;
       }
       try {

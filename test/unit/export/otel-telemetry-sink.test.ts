@@ -182,6 +182,15 @@ describe('classifyExportError', () => {
     );
     assert.equal(classifyExportError(new Error('Request timed out')).type, 'timeout');
   });
+
+  it('keeps one short clean line of a hostile body: no escape sequences, no forged lines, bounded', () => {
+    const data = `\u001b[2J\u001b[31mdenied\r\nwfp-agent run: Stopped.\u202e\u0000${'x'.repeat(1_000_000)}`;
+    const { message } = classifyExportError(Object.assign(new Error('Unauthorized\r\nforged'), { code: 401, data }));
+    assert.ok(message.startsWith('HTTP 401 Unauthorized forged: [2J [31mdenied wfp-agent run: Stopped. xxx'), message);
+    assert.doesNotMatch(message, /[\u0000-\u001f\u007f-\u009f\u202e]/);
+    assert.ok(message.length <= 'HTTP 401 Unauthorized forged: '.length + 200, String(message.length));
+    assert.ok(message.endsWith('...'));
+  });
 });
 
 describe('parseRetryAfter', () => {

@@ -15,6 +15,7 @@ import { createStatusCommand } from '../../../agent/cli/commands/status-command.
 import { assessStatus, createStatusTracker, createStatusWriter, parseScQuery, parseStatusDocument } from '../../../agent/status/index.ts';
 import type { AgentStatusDocument, ServiceState } from '../../../agent/status/index.ts';
 import type { CheckReport } from '../../../agent/audit/index.ts';
+import { redactWith } from '../../../agent/shared/index.ts';
 import type { Timers } from '../../../agent/shared/index.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { fixture } from '../../helpers/fixtures.ts';
@@ -135,6 +136,7 @@ describe('status writer', () => {
       tracker,
       path,
       intervalMs: 30_000,
+      redact: (t) => t,
       timers,
       writeAtomic: async (p, text) => {
         writes.push(text);
@@ -156,6 +158,30 @@ describe('status writer', () => {
     assert.ok(last.stopped_at !== null);
   });
 
+  it('passes every string of the document through redact: an export error echoing the token is written without it', async () => {
+    const token = 'tok-SECRET-7f31aa';
+    const tracker = createStatusTracker({ version: '0.1.0', pid: 7, configFile: `/etc/${token}.yaml`, writeIntervalS: 30 });
+    const inner = createInMemorySink();
+    inner.failNext(1, { ok: false, retryable: true, error: `HTTP 401 Unauthorized: you sent {"authorization":"Bearer ${token}"}` });
+    await tracker.observeSink(inner).flush();
+    const writes: string[] = [];
+    const writer = createStatusWriter({
+      tracker,
+      path: join(dir, 'redacted', 'status.json'),
+      intervalMs: 30_000,
+      redact: (t) => redactWith(t, [token]),
+      timers: manualTimers(),
+      writeAtomic: async (_p, text) => void writes.push(text),
+    });
+    await writer.stop();
+    assert.equal(writes.length, 1);
+    assert.ok(!writes[0]!.includes(token), writes[0]);
+    const doc = JSON.parse(writes[0]!) as AgentStatusDocument;
+    assert.equal(doc.export.last_error, 'HTTP 401 Unauthorized: you sent {"authorization":"Bearer <redacted>"}');
+    assert.equal(doc.config.file, '/etc/<redacted>.yaml');
+    assert.ok(parseStatusDocument(writes[0]!).ok, 'still a valid status document');
+  });
+
   it('reports a failed write once and keeps going', async () => {
     const lines: string[] = [];
     const tracker = createStatusTracker({ version: '0.1.0', pid: 7, configFile: 'agent.yaml', writeIntervalS: 30 });
@@ -163,6 +189,7 @@ describe('status writer', () => {
       tracker,
       path: 'Z:\\nowhere\\status.json',
       intervalMs: 30_000,
+      redact: (t) => t,
       timers: manualTimers(),
       writeAtomic: async () => {
         throw new Error('EACCES: permission denied');
