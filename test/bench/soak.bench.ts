@@ -1,4 +1,4 @@
-// `npm run bench:soak [-- --minutes N --rate R --warmup-minutes W]`: the REAL agent process (real-agent.ts: the real
+// `npm run bench:soak [-- --minutes N --rate R --warmup-minutes W --batch-size B]`: the REAL agent process (real-agent.ts: the real
 // net48 bridge on edge-js/CoreCLR with its synthetic producer, then the production path) at a steady R events/s
 // (default 2,000; 5152s with one 5157 in 200, `packet_drops: log` so every event becomes an exported record) into an
 // OTLP/protobuf receiver here, for N minutes (default 10). Prints RSS and V8 heap every minute, then the slope of
@@ -18,6 +18,10 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     rate: { type: 'string', default: '2000' },
     'warmup-minutes': { type: 'string' },
+    // source.batch_size (default: the config's, 256). Each batch is one CLR-to-JS call, and on CoreCLR edge-js
+    // keeps ~290 bytes of every call (agent/README.md "Benchmarks"): a smaller batch shows how much of the drift
+    // follows the calls.
+    'batch-size': { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -51,7 +55,7 @@ const agent = startRealAgent({
   endpoint,
   probeMs: PROBE_MS,
   producer: { rate, startUnixMs: producerStart, mix: { '5152': 199, '5157': 1 }, templates: { '5152': benchTemplate(5152), '5157': benchTemplate(5157) } },
-  configYaml: ['events: {packet_drops: log}', 'metrics: {export_interval_ms: 10000}', 'source: {start_position: beginning}'].join('\n'),
+  configYaml: ['events: {packet_drops: log}', 'metrics: {export_interval_ms: 10000}', `source: {start_position: beginning${values['batch-size'] === undefined ? '' : `, batch_size: ${Number(values['batch-size'])}`}}`].join('\n'),
 });
 const written = (): number => Math.max(0, Math.floor(((Date.now() - producerStart) / 1000) * rate));
 try {
