@@ -12,7 +12,8 @@
 // exporter is down nothing more is read (the bridge stops, the event log keeps the events), and after a crash
 // at most one batch is exported twice. A flush the exporter rejects for good (not retryable) drops the batch
 // with a counted reason instead of blocking forever. Stop: the batch in hand gets one last flush; acknowledged
-// only if it succeeds.
+// only if it succeeds. Records that cannot be decoded are dropped, counted, and named in one line per batch (a
+// line per record would let a stream of bad records flood the service log).
 //
 // Metrics go with a batch's flush at most once per METRICS_PUSH_EVERY_MS (1 s); the other batches
 // flush only their log records. Pushing every metric series with every batch cost ~8% of a core at 20,000
@@ -34,6 +35,7 @@ import type { RecordSource, SourceItem } from '../source/index.ts';
 import type { TelemetrySink } from '../export/index.ts';
 import type { FloodControl, PipelineOutcome, ProcessedEvent } from '../pipeline/index.ts';
 import type { TelemetryRecord } from '../telemetry/index.ts';
+import { formatDecodeError } from '../decode/index.ts';
 import type { PumpMetrics } from './pump-metrics.ts';
 import { createBackoff } from './backoff.ts';
 
@@ -42,6 +44,9 @@ export const METRICS_PUSH_EVERY_MS = 1000;
 
 /** How long batches read while a window holds the checkpoint may wait for their export (milliseconds). */
 export const HELD_FLUSH_EVERY_MS = 250;
+
+/** Record ids an undecodable-records line names (one line per batch, so a stream of bad records stays bounded). */
+export const UNDECODABLE_IDS_PER_LINE = 20;
 
 export type ItemProcessor = (item: SourceItem) => PipelineOutcome;
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -185,6 +190,8 @@ export function createLivePump(options: LivePumpOptions): LivePump {
     read += items.length;
     metrics.read(items.length);
     let undecodable = 0;
+    const undecodableIds: number[] = [];
+    let firstUndecodable = '';
     const notLogged = new Map<string, { verdict: 'aggregated' | 'aggregate-overflow' | 'suppressed'; eventId: number; count: number }>();
     const now = clock();
     const processed: { readonly p: ProcessedEvent; readonly logged: boolean }[] = [];
@@ -192,6 +199,8 @@ export function createLivePump(options: LivePumpOptions): LivePump {
       const outcome = options.process(item);
       if (!outcome.ok) {
         undecodable++;
+        if (firstUndecodable === '') firstUndecodable = formatDecodeError(outcome);
+        if (undecodableIds.length < UNDECODABLE_IDS_PER_LINE) undecodableIds.push(item.recordId ?? item.position);
         continue;
       }
       const p = outcome.value;
@@ -210,6 +219,11 @@ export function createLivePump(options: LivePumpOptions): LivePump {
     if (undecodable > 0) {
       dropped += undecodable;
       metrics.dropped(undecodable, 'undecodable');
+      const more = undecodable - undecodableIds.length;
+      log(
+        `Dropped ${undecodable} undecodable record${undecodable === 1 ? '' : 's'} (counted in records_dropped{reason="undecodable"}): ` +
+          `${undecodableIds.join(', ')}${more > 0 ? ` and ${more} more` : ''}. error=${firstUndecodable}`,
+      );
     }
     // The previous batch's checkpoint write ran meanwhile; it is durable before any of this batch can be exported.
     await settleAck();
