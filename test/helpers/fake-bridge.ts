@@ -159,6 +159,10 @@ export class FakeBridge implements BridgeHost {
     this.startOptions = options;
     if (!this.startResult.ok) return this.startResult;
     this.#running = true;
+    // A new session: a new queue (what an earlier session held is read again from the log, as on Windows).
+    this.#queue = [];
+    this.#restartedFrom = -1;
+    this.#numberingReset = false;
     runningBridges.add(this);
     this.#loop = this.#run(options, onMessage);
     return { ok: true, value: undefined };
@@ -199,8 +203,9 @@ export class FakeBridge implements BridgeHost {
     if (!this.#watching || this.startOptions === null) return;
     const capacity = this.startOptions.queueBound;
     // Overwritten records are gone from `records`: the walk goes on with the oldest one left.
-    for (const record of this.log.records) {
-      if (record.seq < this.#nextSeq) continue;
+    const records = this.log.records;
+    for (let i = firstAtOrAfter(records, this.#nextSeq); i < records.length; i++) {
+      const record = records[i]!;
       if (this.#queue.length >= capacity) break;
       this.#nextSeq = record.seq + 1;
       if (this.#matches(record)) this.#keep(record);
@@ -310,6 +315,18 @@ export async function stopFakeBridges(graceMs = 2000): Promise<void> {
       clearTimeout(timer);
     }),
   );
+}
+
+/** Index of the first record whose write index is `seq` or later (records are in write order). */
+function firstAtOrAfter(records: readonly LogRecord[], seq: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function timeOf(xml: string): number {
