@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
 import { DEFAULT_BRIDGE_ASSEMBLY } from '../../agent/bridge/index.ts';
 import { fixture } from './fixtures.ts';
+import { needs } from './test-dependency.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const AGENT_CLI = join(ROOT, 'agent/cli/wfp-agent.mjs');
@@ -41,7 +42,7 @@ export function ensureBridgeAssembly(): void {
 export function syntheticAgentSkip(): string | false {
   ensureBridgeAssembly();
   const problem = syntheticAgentUnavailable();
-  return problem === null || (process.env['CI'] ?? '') !== '' ? false : problem;
+  return needs('the synthetic agent (bridge assembly and edge-js)', problem);
 }
 
 /** An ms-docs sample as a producer template: its record id and time become {id} and {time}. */

@@ -1,8 +1,8 @@
-// The live-path contract scenarios where the fake bridge (test/helpers/fake-bridge.ts) differs from the real
-// one, run against the real net48 bridge through edge-js (CoreCLR) with its synthetic producer: a full queue
-// blocks the producer (the fake only pauses on a wrap), strict resume after a wrap and a clear, and the real
-// queue's position after a clear under a running subscription (the fake restarts at 0). Source, checkpoint,
-// pipeline and pump are the production code; the sink is in memory.
+// The live-path contract scenarios the real bridge can produce on Linux, run against the net48 bridge through
+// edge-js (CoreCLR) with its synthetic producer instead of the fake (test/helpers/fake-bridge.ts, which models
+// them but is only a model): a full queue blocks the producer, strict resume after a wrap and a clear while
+// stopped, and the queue's position after a clear under a running subscription. Source, checkpoint, pipeline
+// and pump are the production code; the sink is in memory.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -16,6 +16,7 @@ import { packageWindows } from '../../deploy/windows/build/package-windows.ts';
 import type { PackageResult } from '../../deploy/windows/build/package-windows.ts';
 import { rewriteAssetUrls } from '../../deploy/windows/build/bundle-agent.ts';
 import { nameGuid, UPGRADE_CODE } from '../../deploy/windows/build/guid.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -35,7 +36,7 @@ const missing = TOOLS.filter((tool) => {
   }
 });
 const problem = missing.length === 0 ? null : `${missing.join(', ')} not found: run bash test/setup/steps/30-packaging.sh (and 10-dotnet.sh)`;
-const skip = problem === null || (process.env['CI'] ?? '') !== '' ? false : problem;
+const skip = needs('the packaging tools', problem);
 
 const work = mkdtempSync(join(tmpdir(), 'wfp-package-'));
 let built: PackageResult | undefined;

@@ -9,13 +9,14 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { needs } from '../helpers/test-dependency.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PESTER_VERSION = '5.7.1';
 const pwsh = join(process.env['WFP_PWSH_DIR'] ?? join(root, '.tools', 'pwsh'), 'pwsh');
 const pester = join(process.env['NUGET_PACKAGES'] ?? join(homedir(), '.nuget', 'packages'), 'pester', PESTER_VERSION, 'tools', 'Pester.psd1');
 const missing = [pwsh, pester].filter((p) => !existsSync(p));
-const skip = missing.length === 0 || (process.env['CI'] ?? '') !== '' ? false : `needs ${missing.join(' and ')} (bash test/setup/steps/40-powershell.sh)`;
+const skip = needs('pwsh and Pester', missing.length === 0 ? null : `needs ${missing.join(' and ')} (bash test/setup/steps/40-powershell.sh)`);
 
 interface PesterSummary {
   readonly passed: number;

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOTNET_ENV, REPO_ROOT, dotnet, hasDotnet as hasDotnetSdk } from '../helpers/dotnet.ts';
 import { ensureBridgeAssembly, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
+import { needs } from '../helpers/test-dependency.ts';
 
 const ROOT = REPO_ROOT;
 const HOST_DIR = join(ROOT, 'deploy/windows/service/WfpAgentService');
@@ -16,13 +17,12 @@ const TESTS = join(ROOT, 'test/unit/service/WfpAgentService.Tests/WfpAgentServic
 
 
 const hasDotnet = await hasDotnetSdk();
-const inCi = (process.env['CI'] ?? '') !== '';
-const skip = hasDotnet || inCi ? false : 'dotnet is not on PATH: the service host build and its xunit tests need the .NET SDK (CI installs it)';
+const skip = needs('the .NET SDK', hasDotnet ? null : 'dotnet is not on PATH: the service host build and its xunit tests need the .NET SDK (CI installs it)');
 
 // The real-agent test needs the bridge assembly and edge-js built (the synthetic source); a skip only outside CI.
 if (hasDotnet) ensureBridgeAssembly();
 const agentProblem = syntheticAgentUnavailable();
-const agentSkip = skip !== false ? skip : agentProblem === null || inCi ? false : agentProblem;
+const agentSkip = skip !== false ? skip : needs('the synthetic agent (bridge assembly and edge-js)', agentProblem);
 
 /** The `--flag=number` V8 options of a command line, in order. */
 const v8Flags = (line: string): string[] => line.split(/\s+/).filter((w) => /^--[a-z0-9-]+=\d+$/.test(w));

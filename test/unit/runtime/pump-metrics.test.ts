@@ -29,7 +29,7 @@ function total(metrics: Map<string, MetricData>, name: string, attributes: Recor
 describe('createPumpMetrics', () => {
   afterEach(() => stopLiveAgents());
 
-  it('counts read, acknowledged, export errors, pauses and possible loss, and reports lag', async () => {
+  it('counts read, acknowledged, export errors and possible loss, and reports lag', async () => {
     const reader = new TestReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
     const log = new FakeSecurityLog(1);
@@ -37,33 +37,37 @@ describe('createPumpMetrics', () => {
     const agent = startLiveAgent({ log, stateDir: tempStateDir(), start: { kind: 'beginning' }, meterProvider });
     await waitFor(() => agent.exportedIds().length === 10);
     agent.sink.failing = OUTAGE;
-    log.append(...blockEvents(30));
+    log.append(...blockEvents(150));
     await waitFor(() => agent.sink.flushCalls >= 5);
     let metrics = await snapshot(reader);
     assert.equal(total(metrics, 'wfp_agent.source.records_acknowledged'), 10);
-    assert.equal(total(metrics, 'wfp_agent.source.lag'), 30, 'newest 40 minus acknowledged 10');
+    assert.equal(total(metrics, 'wfp_agent.source.lag'), 150, 'newest 160 minus acknowledged 10');
     assert.ok(total(metrics, 'wfp_agent.source.errors', { error_type: 'export' }) >= 4);
-    log.wrapTo(36);
+    // The bridge read up to 130 (a batch in flight and a full queue of 100); 131..140 are overwritten unread.
+    log.wrapTo(141);
+    const seen = agent.events.length;
+    await waitFor(() => agent.events.slice(seen).some((e) => e.kind === 'newest-record'), 5000);
     agent.sink.failing = null;
-    await waitFor(() => agent.exportedIds().length === 35);
+    await waitFor(() => agent.exportedIds().length === 150);
     await agent.stop();
     metrics = await snapshot(reader);
-    assert.equal(total(metrics, 'wfp_agent.source.records_read'), 35);
-    assert.equal(total(metrics, 'wfp_agent.source.records_acknowledged'), 35);
+    assert.equal(total(metrics, 'wfp_agent.source.records_read'), 150);
+    assert.equal(total(metrics, 'wfp_agent.source.records_acknowledged'), 150);
     assert.equal(total(metrics, 'wfp_agent.source.lag'), 0);
-    assert.equal(total(metrics, 'wfp_agent.source.records_possibly_lost', { reason: 'overwritten' }), 5);
+    assert.equal(total(metrics, 'wfp_agent.source.records_possibly_lost', { reason: 'overwritten' }), 10);
     assert.equal(total(metrics, 'wfp_agent.source.loss_events', { reason: 'overwritten' }), 1);
-    assert.equal(total(metrics, 'wfp_agent.source.pauses'), 1);
+    assert.equal(total(metrics, 'wfp_agent.source.pauses'), 0, 'a full queue blocks the bridge; it does not pause');
     await meterProvider.shutdown();
   });
 
-  it('counts undecodable records as dropped, a live clear, bridge and checkpoint errors', async () => {
+  it('counts undecodable records as dropped, a live clear, a pause, bridge and checkpoint errors', async () => {
     const reader = new TestReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
     const m = createPumpMetrics(meterProvider);
     m.dropped(2, 'undecodable');
     m.observe({ kind: 'log-cleared', recordId: 1 });
     m.observe({ kind: 'bridge-error', detail: 'x' });
+    m.observe({ kind: 'paused', detail: 'The queue is full (100 records): reading stops until JS catches up.' });
     m.observe({ kind: 'checkpoint-write-failed', detail: 'y' });
     m.observe({ kind: 'possible-loss', reason: 'cleared', possiblyLost: null, detail: 'z' });
     assert.equal(m.lag(), null, 'no lag before anything is known');
@@ -74,6 +78,7 @@ describe('createPumpMetrics', () => {
     assert.equal(total(metrics, 'wfp_agent.source.records_dropped', { reason: 'undecodable' }), 2);
     assert.equal(total(metrics, 'wfp_agent.source.log_clears'), 1);
     assert.equal(total(metrics, 'wfp_agent.source.errors', { error_type: 'bridge' }), 1);
+    assert.equal(total(metrics, 'wfp_agent.source.pauses'), 1);
     assert.equal(total(metrics, 'wfp_agent.source.errors', { error_type: 'checkpoint_write' }), 1);
     assert.equal(total(metrics, 'wfp_agent.source.loss_events', { reason: 'cleared' }), 1);
     assert.equal(total(metrics, 'wfp_agent.source.records_possibly_lost'), 0);
