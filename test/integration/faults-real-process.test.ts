@@ -16,6 +16,7 @@ import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { blockTemplates, startSyntheticAgent, syntheticAgentSkip, syntheticAgentUnavailable } from '../helpers/synthetic-agent.ts';
 import type { SyntheticAgent } from '../helpers/synthetic-agent.ts';
+import type { SyntheticProducerSpec } from '../../agent/bridge/index.ts';
 import { needs } from '../helpers/test-dependency.ts';
 
 const receivers: OtlpReceiver[] = [];
@@ -111,6 +112,20 @@ function range(first: number, last: number): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
+
+/**
+ * An agent whose bridge queue fills fast (batches of 50, a queue of 100, short backoff, metrics every second): an
+ * outage of a few seconds then blocks the watcher while the log goes on, as the wrap and clear tests need.
+ */
+function startSmallQueueAgent(producer: SyntheticProducerSpec, receiverUrl: string): SyntheticAgent {
+  return startSyntheticAgent({
+    producer,
+    receiverUrl,
+    source: { batch_size: 50, max_delay_ms: 50, queue_bound: 100, backoff_initial_ms: 50, backoff_max_ms: 500 },
+    otlp: { timeout_ms: 1000 },
+    extraYaml: 'metrics:\n  export_interval_ms: 1000',
+  });
+}
 describe('fault tests on the real process', { skip: syntheticAgentSkip(), concurrency: false }, () => {
   it('kill -9 in the middle of a batch, five times in a row: every record arrives, at most one batch twice per kill', { timeout: 120_000 }, async (t) => {
     assert.equal(syntheticAgentUnavailable(), null);
@@ -498,13 +513,7 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     // 500/s into a log that keeps 400 records; a 3 s outage lets the writer overwrite what the agent has not read.
     // The log starts writing 2 s from now, once the agent is up, so that nothing is overwritten before it starts.
     const producer = { firstId: 1, count: 4000, backlog: 0, rate: 500, startUnixMs: Date.now() + 2000, maxRecords: 400, mix: { '5157': 1 }, templates: blockTemplates() };
-    const agent = startSyntheticAgent({
-      producer,
-      receiverUrl: logs.url,
-      source: { batch_size: 50, max_delay_ms: 50, queue_bound: 100, backoff_initial_ms: 50, backoff_max_ms: 500 },
-      otlp: { timeout_ms: 1000 },
-      extraYaml: 'metrics:\n  export_interval_ms: 1000',
-    });
+    const agent = startSmallQueueAgent(producer, logs.url);
     agents.push(agent);
     await until(() => (agent.checkpoint() ?? 0) >= 300, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
     logs.set('503');
@@ -543,13 +552,7 @@ describe('fault tests on the real process', { skip: syntheticAgentSkip(), concur
     const rate = 200;
     const startUnixMs = Date.now() + 1000;
     const producer = { firstId, count: clearAfter - firstId + 1 + afterClear, backlog: 300, rate, startUnixMs, clearAfter, mix: { '5157': 2, '5152': 1 }, templates: blockTemplates() };
-    const agent = startSyntheticAgent({
-      producer,
-      receiverUrl: logs.url,
-      source: { batch_size: 50, max_delay_ms: 50, queue_bound: 100, backoff_initial_ms: 50, backoff_max_ms: 500 },
-      otlp: { timeout_ms: 1000 },
-      extraYaml: 'metrics:\n  export_interval_ms: 1000',
-    });
+    const agent = startSmallQueueAgent(producer, logs.url);
     agents.push(agent);
     await until(() => (agent.checkpoint() ?? 0) >= firstId + 299, 60_000, () => `checkpoint ${agent.checkpoint()}; stderr:\n${agent.stderr()}`);
     logs.set('down');
