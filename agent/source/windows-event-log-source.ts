@@ -6,7 +6,8 @@
 //
 // open(): load the checkpoint, read the log's bounds, choose the start, write the checkpoint once (proves the
 // state folder is writable), start the bridge. Loss is judged on every (re)subscription from the record
-// numbers the bridge reports (checkpoint/loss-check.ts), never from gaps in the delivered stream.
+// numbers the bridge reports (checkpoint/loss-check.ts); under a running subscription, from a gap in the
+// delivered ids only when it lies past the log's oldest record (a wrap under the watcher), never from gap sizes.
 import type { BridgeAnswer, BridgeHost, BridgeMessage, BridgeRecords, BridgeStartOptions, BridgeStatus } from '../bridge/index.ts';
 import type { CheckpointStore } from '../checkpoint/index.ts';
 import { assessLoss, describeLoss } from '../checkpoint/index.ts';
@@ -42,6 +43,17 @@ interface PendingBatch {
 
 const CLEARED_EVENT = /<EventID(?:\s[^>]*)?>1102<\/EventID>/;
 
+/** A gap in delivered ids taken for an ordinary one against a cached oldest record; judged again later. */
+interface UnconfirmedGap {
+  readonly before: number;
+  readonly first: number;
+  /** Number of the records message that delivered `first` (see #batches). */
+  readonly batch: number;
+}
+
+/** Unconfirmed gaps kept at most; beyond it the two oldest are merged (see #remember). */
+const MAX_UNCONFIRMED = 256;
+
 class WindowsEventLogSource implements RecordSource {
   readonly #options: WindowsEventLogSourceOptions;
   readonly #observe: SourceObserver;
@@ -56,6 +68,11 @@ class WindowsEventLogSource implements RecordSource {
   /** The log's oldest record id as last read (-1: unknown); it only grows until a clear. */
   #knownOldest = -1;
   #newestTimer: NodeJS.Timeout | null = null;
+  /** Records messages received so far: orders a log query's start against a batch's arrival. */
+  #batches = 0;
+  /** Bumped when the numbering or subscription changes: a query answered across it is not applied. */
+  #generation = 0;
+  #unconfirmed: UnconfirmedGap[] = [];
 
   constructor(options: WindowsEventLogSourceOptions) {
     this.#options = options;
@@ -132,6 +149,7 @@ class WindowsEventLogSource implements RecordSource {
     if (message.newestRecordId >= 0) this.#observeNewest(message.newestRecordId);
     if (message.recordIds.length === 0) return Promise.resolve({ ok: true });
     const ids = message.recordIds;
+    const batch = ++this.#batches;
     const previous = this.#lastDelivered;
     this.#lastDelivered = ids[ids.length - 1]!;
     const hold = (): Promise<BridgeAnswer> =>
@@ -143,25 +161,73 @@ class WindowsEventLogSource implements RecordSource {
           });
     // A skip past the log's oldest record (between batches or inside one): the subscription went on from the
     // oldest record left because the log wrapped under it while its queue was full (an export outage). Judged
-    // only when the oldest known record is already past the record before the skip, so a filtered
-    // subscription's ordinary gaps cost nothing.
+    // at once when the oldest known record is already past the record before the skip. Any other gap (a
+    // filtered subscription's ordinary gap, or a skip in the last second of an outage that the cached oldest
+    // does not show yet) is kept unconfirmed and judged by the next periodic log query (#confirmGaps).
+    let skip = -1;
     for (let i = 0; i < ids.length; i++) {
       const before = i === 0 ? previous : ids[i - 1]!;
-      if (before >= 0 && ids[i]! > before + 1 && this.#knownOldest > before + 1) {
-        return this.#judgeSkip(before, ids[i]!, message.newestRecordId).then(hold);
-      }
+      if (before < 0 || ids[i]! <= before + 1) continue;
+      if (skip < 0 && this.#knownOldest > before + 1) skip = i;
+      else this.#remember({ before, first: ids[i]!, batch });
     }
-    return hold();
+    if (skip < 0) return hold();
+    const before = skip === 0 ? previous : ids[skip - 1]!;
+    return this.#judgeSkip(before, ids[skip]!, message.newestRecordId).then(hold);
   }
 
   async #judgeSkip(previous: number, first: number, newest: number): Promise<void> {
+    const generation = this.#generation;
+    const startedAfter = this.#batches;
+    const known = this.#knownOldest;
     const log = await this.#options.bridge.logInfo(SECURITY_CHANNEL);
-    if (log.ok) this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
+    const oldest = log.ok ? Math.max(known, log.value.oldestRecordId) : known;
+    // The skip came before any later (re)subscription, whose own loss judgement starts after it: reported anyway.
+    this.#reportSkip(previous, first, oldest, newest);
+    if (!log.ok || generation !== this.#generation) return;
+    this.#knownOldest = Math.max(this.#knownOldest, oldest);
+    this.#confirmGaps(startedAfter, log.value.oldestRecordId, log.value.newestRecordId);
+  }
+
+  /** Reports what a skip from `previous` to `first` lost, the log's oldest record being `oldest`. */
+  #reportSkip(previous: number, first: number, oldest: number, newest: number): void {
     // Records from `first` on were read; those before it and before the oldest are what the log lost unread.
-    const loss = assessLoss(previous, { oldestRecordId: Math.min(this.#knownOldest, first), newestRecordId: Math.max(first, newest) });
+    const loss = assessLoss(previous, { oldestRecordId: Math.min(oldest, first), newestRecordId: Math.max(first, newest) });
     if (loss.kind === 'overwritten') {
       this.#observe({ kind: 'possible-loss', reason: loss.kind, possiblyLost: loss.possiblyLost, detail: describeLoss(loss) });
     }
+  }
+
+  // Overflow (more than MAX_UNCONFIRMED gaps between two queries: a busy, filtered log) merges the two oldest
+  // gaps into one spanning both. Nothing is dropped, so a skip is still reported; the cost is that records
+  // delivered between the two may be counted as lost if the log overwrites them before the query (an upper
+  // bound, as every running-wrap count is).
+  #remember(gap: UnconfirmedGap): void {
+    this.#unconfirmed.push(gap);
+    if (this.#unconfirmed.length <= MAX_UNCONFIRMED) return;
+    const [a, b] = this.#unconfirmed.splice(0, 2) as [UnconfirmedGap, UnconfirmedGap];
+    this.#unconfirmed.unshift({ before: a.before, first: b.first, batch: b.batch });
+  }
+
+  // Judges the unconfirmed gaps delivered before a log query started, against that query's oldest record O.
+  // Sound because the watcher skips before it delivers `first`, and the oldest only grows until a clear: a query
+  // started after `first` arrived sees O >= first > before + 1 for a real skip, so min(O, first) - before - 1 =
+  // first - before - 1 is exact. An ordinary gap is reported only if the log overwrote it between its delivery
+  // and the query (about a second; or records that waited in the bridge's queue through an outage): then as
+  // possibly lost, an upper bound. A query started before the batch arrived may predate the skip: not used.
+  #confirmGaps(startedAfter: number, oldest: number, newest: number): void {
+    const judged = this.#unconfirmed.filter((g) => g.batch <= startedAfter);
+    if (judged.length === 0) return;
+    this.#unconfirmed = this.#unconfirmed.filter((g) => g.batch > startedAfter);
+    for (const gap of judged) {
+      if (gap.before + 1 < oldest) this.#reportSkip(gap.before, gap.first, oldest, newest);
+    }
+  }
+
+  /** A new subscription or numbering: neither the cached oldest record nor the gaps judged against it apply. */
+  #forgetGaps(): void {
+    this.#generation++;
+    this.#unconfirmed = [];
   }
 
   #observeNewest(recordId: number): void {
@@ -171,18 +237,24 @@ class WindowsEventLogSource implements RecordSource {
 
   // The bridge sends the newest record id with its batches, and sends nothing while the pump holds a batch (an
   // export outage): without this the lag would freeze at its value when the outage began instead of growing.
+  // The same query confirms unconfirmed gaps, so it also runs while batches flow, but only when there are some:
+  // an idle agent, or one whose ids have no gaps, queries no more than once a second without a batch.
   #startNewestRefresh(): void {
     const every = this.#options.newestRefreshMs ?? 1000;
     let querying = false;
     this.#newestTimer = setInterval(() => {
-      if (querying || this.#stopped || Date.now() - this.#newestAt < every) return;
+      if (querying || this.#stopped) return;
+      if (this.#unconfirmed.length === 0 && Date.now() - this.#newestAt < every) return;
       querying = true;
+      const generation = this.#generation;
+      const startedAfter = this.#batches;
       void this.#options.bridge
         .logInfo(SECURITY_CHANNEL)
         .then((log) => {
-          if (!log.ok || this.#stopped) return;
+          if (!log.ok || this.#stopped || generation !== this.#generation) return;
           this.#knownOldest = Math.max(this.#knownOldest, log.value.oldestRecordId);
           if (log.value.newestRecordId >= 0) this.#observeNewest(log.value.newestRecordId);
+          this.#confirmGaps(startedAfter, log.value.oldestRecordId, log.value.newestRecordId);
         })
         .finally(() => (querying = false));
     }, every);
@@ -200,6 +272,7 @@ class WindowsEventLogSource implements RecordSource {
       // New numbering: ids start again from 1, so neither the last delivered nor the oldest known applies.
       this.#lastDelivered = -1;
       this.#knownOldest = -1;
+      this.#forgetGaps();
       this.#observe({ kind: 'numbering-restarted', fromRecordId: resumeAfter, detail });
     }
     else if (state === 'paused') this.#observe({ kind: 'paused', detail });
@@ -208,6 +281,7 @@ class WindowsEventLogSource implements RecordSource {
       // A (re)subscription judges its own loss from resumeAfter below; the next batch is not compared again.
       this.#lastDelivered = -1;
       this.#knownOldest = log.oldestRecordId;
+      this.#forgetGaps();
       if (log.newestRecordId >= 0) this.#observeNewest(log.newestRecordId);
       if (resumeAfter < 0) return;
       const loss = assessLoss(resumeAfter, log);

@@ -128,6 +128,8 @@ export class FakeBridge implements BridgeHost {
   startOptions: BridgeStartOptions | null = null;
   startResult: BridgeCallResult<void> = { ok: true, value: undefined };
   logInfoResult: BridgeCallResult<BridgeLogInfo> | null = null;
+  /** logInfo calls so far (the source's log queries). */
+  logInfoCalls = 0;
   stopCalls = 0;
   /** Messages sent whose answer has not arrived yet (never more than one). */
   inFlight = 0;
@@ -169,6 +171,7 @@ export class FakeBridge implements BridgeHost {
   }
 
   async logInfo(_channel: string): Promise<BridgeCallResult<BridgeLogInfo>> {
+    this.logInfoCalls++;
     return this.logInfoResult ?? { ok: true, value: this.log.info() };
   }
 

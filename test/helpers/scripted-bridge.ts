@@ -17,6 +17,10 @@ export interface ScriptedSource {
   records(ids: readonly number[]): Promise<BridgeAnswer>;
   /** What logInfo answers from now on. */
   info: BridgeLogInfo;
+  /** logInfo calls so far. */
+  queries: number;
+  /** When set, a logInfo call answers what `info` was at its call only once this settles (a slow query). */
+  gate: Promise<void> | null;
 }
 
 /** Opens the source on a scripted bridge (batch 10, quick timers, reading from the beginning). */
@@ -24,10 +28,17 @@ export async function openScriptedSource(oldestRecordId: number, newestRecordId:
   const port: { send: ((m: BridgeMessage) => Promise<BridgeAnswer>) | null } = { send: null };
   const scripted = {
     info: { oldestRecordId, newestRecordId, recordCount: newestRecordId - oldestRecordId + 1, fileSizeBytes: -1, maxSizeBytes: -1, retention: 'overwrite', isFull: false, lastWriteUtc: '' } as BridgeLogInfo,
+    queries: 0,
+    gate: null as Promise<void> | null,
   };
   const bridge: BridgeHost = {
     start: async (_options, onMessage) => ((port.send = onMessage), { ok: true, value: undefined }),
-    logInfo: async () => ({ ok: true, value: scripted.info }),
+    logInfo: async () => {
+      scripted.queries++;
+      const info = scripted.info;
+      if (scripted.gate !== null) await scripted.gate;
+      return { ok: true, value: info };
+    },
     driveMap: async () => ({ ok: true, value: {} }),
     stop: async () => undefined,
   };

@@ -186,6 +186,10 @@ describe('openWindowsEventLogSource', () => {
     await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: scripted.info });
     await deliver([1, 2, 3, 4]);
     await deliver([6, 9]); // gaps of a filtered subscription: nothing lost
+    // Judged against a cached oldest record, they wait for a log query started after them (here within 20 ms).
+    const asked = scripted.queries;
+    await waitFor(() => scripted.queries > asked, 2000);
+    assert.equal(losses().length, 0);
     // The pump stops taking batches; the log wraps past record 9 while the bridge's reader waits.
     scripted.info = { ...scripted.info, oldestRecordId: 20, newestRecordId: 40 };
     await waitFor(() => events.some((e) => e.kind === 'newest-record' && e.recordId === 40), 2000);
@@ -198,6 +202,38 @@ describe('openWindowsEventLogSource', () => {
     await deliver([30, 31]);
     assert.equal(losses().length, 2, 'one for the skip, one for the resubscription, none for its first batch');
     await source.shutdown();
+  });
+
+  it('judges a gap only by a log query started after its batch arrived, not by one already under way', async () => {
+    const scripted = await openScriptedSource(1, 10);
+    const { source, events, send } = scripted;
+    const losses = (): SourceEvent[] => events.filter((e) => e.kind === 'possible-loss');
+    try {
+      await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: scripted.info });
+      const first = scripted.records([1, 2]);
+      await source.read(100, never);
+      await first;
+      // A slow log query starts (nothing arrives, so the source reads the newest record): it will answer oldest 1.
+      let release: () => void = () => undefined;
+      scripted.gate = new Promise((r) => (release = r));
+      const asked = scripted.queries;
+      await waitFor(() => scripted.queries > asked, 2000);
+      // Meanwhile the log wraps past 3..4 under the watcher, which goes on at 5: the cached oldest (1) does not
+      // show the skip, so it is taken for a filtered gap for now.
+      scripted.info = { ...scripted.info, oldestRecordId: 5, newestRecordId: 12 };
+      const skipped = scripted.records([5]);
+      await source.read(100, never);
+      await skipped;
+      assert.equal(losses().length, 0);
+      // The older query answers oldest 1: it predates the batch, so it must not confirm the gap as ordinary.
+      scripted.gate = null;
+      release();
+      await waitFor(() => losses().length > 0, 2000);
+      assert.deepEqual(losses().map((e) => (e.kind === 'possible-loss' ? [e.reason, e.possiblyLost] : [])), [['overwritten', 2]]);
+      assert.match((losses()[0] as { detail: string }).detail, /records 3\.\.4 were read: up to 2 /);
+    } finally {
+      await source.shutdown();
+    }
   });
 });
 
