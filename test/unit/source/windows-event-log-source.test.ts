@@ -235,6 +235,40 @@ describe('openWindowsEventLogSource', () => {
       await source.shutdown();
     }
   });
+
+  it('keeps at most 256 unconfirmed gaps by merging the oldest: none is dropped, the skip is still reported', async () => {
+    const scripted = await openScriptedSource(1, 601);
+    const { source, events, send } = scripted;
+    const losses = (): { possiblyLost: number; detail: string }[] =>
+      events.flatMap((e) => (e.kind === 'possible-loss' && e.possiblyLost !== null ? [{ possiblyLost: e.possiblyLost, detail: e.detail }] : []));
+    try {
+      await send({ type: 'status', state: 'subscribing', detail: '', resumeAfter: -1, log: scripted.info });
+      // A slow query holds back every confirmation while 300 filtered gaps (1, 3, ..., 601) and a skip arrive.
+      let release: () => void = () => undefined;
+      scripted.gate = new Promise((r) => (release = r));
+      const asked = scripted.queries;
+      await waitFor(() => scripted.queries > asked, 2000);
+      const odd = scripted.records(Array.from({ length: 301 }, (_, i) => 1 + 2 * i));
+      await source.read(1000, never);
+      await odd;
+      scripted.info = { ...scripted.info, oldestRecordId: 1000, newestRecordId: 1000 };
+      const skipped = scripted.records([1000]);
+      await source.read(100, never);
+      await skipped;
+      scripted.gate = null;
+      release();
+      await waitFor(() => losses().some((l) => /records 602\.\.999 /.test(l.detail)), 2000);
+      const reported = losses();
+      assert.ok(reported.length <= 256, `${reported.length} reports`);
+      const total = reported.reduce((sum, l) => sum + l.possiblyLost, 0);
+      // The log wrapped past all of them: 300 gaps of one record and the skip's 398, merged gaps counting the
+      // delivered records between too (upper bound), never more than records 2..999.
+      assert.ok(total >= 300 + 398 && total <= 998, `${total} possibly lost`);
+      assert.equal(reported.find((l) => /records 602\.\.999 /.test(l.detail))?.possiblyLost, 398);
+    } finally {
+      await source.shutdown();
+    }
+  });
 });
 
 describe('chooseStart', () => {
