@@ -219,9 +219,22 @@ class WindowsEventLogSource implements RecordSource {
     const judged = this.#unconfirmed.filter((g) => g.batch <= startedAfter);
     if (judged.length === 0) return;
     this.#unconfirmed = this.#unconfirmed.filter((g) => g.batch > startedAfter);
+    // One report per query, however many gaps it confirms (up to MAX_UNCONFIRMED): a line each would flood the
+    // service log when a wrapping log overwrites many ordinary gaps at once. The count is their sum.
+    let firstLost = -1;
+    let lastLost = -1;
+    let possiblyLost = 0;
     for (const gap of judged) {
-      if (gap.before + 1 < oldest) this.#reportSkip(gap.before, gap.first, oldest, newest);
+      if (gap.before + 1 >= oldest) continue;
+      const loss = assessLoss(gap.before, { oldestRecordId: Math.min(oldest, gap.first), newestRecordId: Math.max(gap.first, newest) });
+      if (loss.kind !== 'overwritten') continue;
+      if (firstLost < 0) firstLost = loss.firstLost;
+      lastLost = loss.lastLost;
+      possiblyLost += loss.possiblyLost;
     }
+    if (possiblyLost === 0) return;
+    const loss = { kind: 'overwritten' as const, firstLost, lastLost, possiblyLost };
+    this.#observe({ kind: 'possible-loss', reason: loss.kind, possiblyLost, detail: describeLoss(loss) });
   }
 
   /** A new subscription or numbering: neither the cached oldest record nor the gaps judged against it apply. */
