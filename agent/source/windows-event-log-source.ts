@@ -51,7 +51,7 @@ interface UnconfirmedGap {
   readonly batch: number;
 }
 
-/** Unconfirmed gaps kept at most; beyond it the two oldest are merged (see #remember). */
+/** Unconfirmed gaps kept at most; beyond it the oldest half is merged into one (see #remember). */
 const MAX_UNCONFIRMED = 256;
 
 class WindowsEventLogSource implements RecordSource {
@@ -198,15 +198,18 @@ class WindowsEventLogSource implements RecordSource {
     }
   }
 
-  // Overflow (more than MAX_UNCONFIRMED gaps between two queries: a busy, filtered log) merges the two oldest
-  // gaps into one spanning both. Nothing is dropped, so a skip is still reported; the cost is that records
-  // delivered between the two may be counted as lost if the log overwrites them before the query (an upper
-  // bound, as every running-wrap count is).
+  // Overflow (more than MAX_UNCONFIRMED gaps between two queries: a busy, filtered log) merges the oldest half
+  // into one gap spanning them, so the cost stays constant per gap (a merge each MAX_UNCONFIRMED / 2 gaps, not
+  // an array shift each gap) and the recent gaps, where a skip after an outage shows, stay exact. Nothing is
+  // dropped, so a skip is still reported; the cost is that records delivered inside the merged span may be
+  // counted as lost if the log overwrites them before the query (an upper bound, as every running-wrap count is).
   #remember(gap: UnconfirmedGap): void {
-    this.#unconfirmed.push(gap);
-    if (this.#unconfirmed.length <= MAX_UNCONFIRMED) return;
-    const [a, b] = this.#unconfirmed.splice(0, 2) as [UnconfirmedGap, UnconfirmedGap];
-    this.#unconfirmed.unshift({ before: a.before, first: b.first, batch: b.batch });
+    const gaps = this.#unconfirmed;
+    gaps.push(gap);
+    if (gaps.length <= MAX_UNCONFIRMED) return;
+    const half = gaps.length >> 1;
+    const last = gaps[half - 1]!;
+    this.#unconfirmed = [{ before: gaps[0]!.before, first: last.first, batch: last.batch }, ...gaps.slice(half)];
   }
 
   // Judges the unconfirmed gaps delivered before a log query started, against that query's oldest record O.

@@ -19,7 +19,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     'warmup-minutes': { type: 'string' },
     // source.batch_size (default: the config's, 256). Each batch is one CLR-to-JS call, and on CoreCLR edge-js
-    // keeps ~290 bytes of every call (agent/README.md "Benchmarks"): a smaller batch shows how much of the drift
+    // keeps ~250 bytes of every call (agent/README.md "Benchmarks"): a smaller batch shows how much of the drift
     // follows the calls.
     'batch-size': { type: 'string' },
   },
